@@ -1,0 +1,73 @@
+//! The `annals` binary: command-line flags and thin glue over the stage crates.
+//!
+//! Exit status: 0 on success, 1 on a runtime error, 2 on a usage error (clap's own).
+//! Errors print as one line on standard error; a closed output pipe is not an error.
+
+mod input;
+mod models;
+mod parse;
+mod train;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// annals: political event data from English news text, offline.
+#[derive(Parser, Debug)]
+#[command(name = "annals", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Tokenize, tag, lemmatize and parse raw text (or a CoNLL-U file) to CoNLL-U.
+    Parse(parse::ParseArgs),
+    /// Train the NLP models from Universal Dependencies treebanks.
+    Train(train::TrainArgs),
+    /// Score predictions against a gold CoNLL-U file (UPOS, XPOS, lemma, UAS, LAS) or
+    /// sentence boundaries on its raw text.
+    Eval(parse::EvalArgs),
+}
+
+/// Settings shared by commands that run the models.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// Read models from this folder (tagger.bin, lemmatizer.bin, parser.bin) instead of
+    /// the ones embedded in the binary.
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl ModelArgs {
+    pub fn init_threads(&self) {
+        if let Some(n) = self.threads {
+            // Fails only when a pool already exists, which is harmless.
+            let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        }
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result: Result<()> = match cli.command {
+        Command::Parse(a) => parse::run_parse(&a),
+        Command::Train(a) => train::run(&a),
+        Command::Eval(a) => parse::run_eval(&a),
+    };
+    if let Err(e) = result {
+        if is_broken_pipe(&e) {
+            std::process::exit(0);
+        }
+        eprintln!("annals: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}

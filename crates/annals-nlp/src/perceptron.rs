@@ -1,0 +1,570 @@
+//! The averaged perceptron shared by the tagger and the parser: a dense training store
+//! and a compact sparse store for inference.
+//!
+//! Training keeps, per feature, one weight and one running sum per class and averages
+//! lazily (Daumé's trick: `avg = w - u / c`). Finishing drops the weights that round to
+//! zero and keeps each feature's few non-zero classes, quantized to 16 bits on disk.
+//! Lookups go through an open-addressing table built at load time.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::hash::finalize;
+
+/// The 32-bit key a 64-bit feature hash is stored under (never 0).
+#[inline]
+fn short_key(key: u64) -> u32 {
+    ((key >> 32) as u32) | 1
+}
+
+#[inline]
+fn slot_of(k: u32) -> usize {
+    finalize(u64::from(k)) as usize
+}
+use crate::serialization::{ModelError, Reader, Writer};
+
+/// Keys are already hashed: the map uses them as they are.
+#[derive(Default)]
+pub struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub type FeatureMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
+
+/// Averaged-perceptron weights while training.
+pub struct PerceptronTrainer {
+    n_classes: usize,
+    index: FeatureMap<u32>,
+    w: Vec<f32>,
+    u: Vec<f64>,
+    /// Examples seen so far (the averaging clock).
+    time: f64,
+}
+
+impl PerceptronTrainer {
+    pub fn new(n_classes: usize) -> Self {
+        PerceptronTrainer { n_classes, index: FeatureMap::default(), w: Vec::new(), u: Vec::new(), time: 1.0 }
+    }
+
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Adds the current (unaveraged) weights of `feats` to `scores`.
+    pub fn score(&self, feats: &[u64], scores: &mut [f32]) {
+        for f in feats {
+            if let Some(&row) = self.index.get(f) {
+                let base = row as usize * self.n_classes;
+                for (s, w) in scores.iter_mut().zip(&self.w[base..base + self.n_classes]) {
+                    *s += *w;
+                }
+            }
+        }
+    }
+
+    fn row(&mut self, f: u64) -> usize {
+        let n = self.index.len() as u32;
+        let row = *self.index.entry(f).or_insert(n) as usize;
+        if row == n as usize {
+            self.w.resize(self.w.len() + self.n_classes, 0.0);
+            self.u.resize(self.u.len() + self.n_classes, 0.0);
+        }
+        row
+    }
+
+    /// Moves weight from `guess` to `truth` for every feature.
+    pub fn update(&mut self, feats: &[u64], truth: usize, guess: usize) {
+        if truth == guess {
+            return;
+        }
+        for &f in feats {
+            let base = self.row(f) * self.n_classes;
+            self.w[base + truth] += 1.0;
+            self.u[base + truth] += self.time;
+            self.w[base + guess] -= 1.0;
+            self.u[base + guess] -= self.time;
+        }
+    }
+
+    /// Advances the averaging clock by one example.
+    pub fn tick(&mut self) {
+        self.time += 1.0;
+    }
+
+    /// Averages, drops weights smaller than `min_abs` and returns the inference store.
+    pub fn finish(&self, min_abs: f32) -> Weights {
+        let c = self.n_classes;
+        let mut rows: Vec<(u64, u32)> = self.index.iter().map(|(&k, &r)| (k, r)).collect();
+        rows.sort_unstable();
+        let mut avg = vec![0f32; c];
+        let mut max_abs = 0f32;
+        let mut tmp: Vec<(u64, Vec<(u8, f32)>)> = Vec::with_capacity(rows.len());
+        for (key, row) in rows {
+            let base = row as usize * c;
+            for (k, a) in avg.iter_mut().enumerate() {
+                *a = (self.w[base + k] as f64 - self.u[base + k] / self.time) as f32;
+            }
+            let entries: Vec<(u8, f32)> = avg
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.abs() >= min_abs.max(1e-3))
+                .map(|(k, &w)| (k as u8, w))
+                .collect();
+            if entries.is_empty() {
+                continue;
+            }
+            for e in &entries {
+                max_abs = max_abs.max(e.1.abs());
+            }
+            tmp.push((key, entries));
+        }
+        let scale = if max_abs > 0.0 { max_abs / 32767.0 } else { 1.0 };
+        let mut keys: Vec<u32> = Vec::with_capacity(tmp.len());
+        let mut lens = Vec::with_capacity(tmp.len());
+        let mut classes = Vec::new();
+        let mut values = Vec::new();
+        for (key, entries) in tmp {
+            // Weights that quantize to zero carry nothing.
+            let q: Vec<(u8, i16)> =
+                entries.iter().map(|&(k, w)| (k, (w / scale).round() as i16)).filter(|e| e.1 != 0).collect();
+            if q.is_empty() {
+                continue;
+            }
+            keys.push(short_key(key));
+            lens.push(q.len() as u8);
+            for (k, v) in q {
+                classes.push(k);
+                values.push(v);
+            }
+        }
+        Weights::build(c, scale, keys, lens, classes, values)
+    }
+}
+
+/// Sparse averaged weights for inference.
+///
+/// A lookup usually touches one cache line: the open-addressing slot holds the key and
+/// up to three (class, weight) entries inline; longer rows keep their length and start
+/// in the slot and their entries in `overflow`. An entry packs the class (bits 16..24)
+/// and the quantized weight (low 16 bits) into one `u32`. Scores are summed as integers;
+/// [`Weights::scale`] converts them back to the trained units.
+#[derive(Debug, Clone)]
+pub struct Weights {
+    n_classes: usize,
+    scale: f32,
+    /// 32-bit feature keys, one per row (see [`short_key`]); kept for writing.
+    keys: Vec<u32>,
+    /// Row lengths, one per key; kept for writing.
+    lens: Vec<u8>,
+    classes: Vec<u8>,
+    quantized: Vec<i16>,
+    /// Slots: `[key, e1, e2, e3]`, key 0 = empty; `e1 = OVERFLOW | len, e2 = start`
+    /// for rows of more than three entries.
+    table: Vec<[u32; 4]>,
+    overflow: Vec<u32>,
+    mask: usize,
+}
+
+/// An unused inline entry.
+const NO_ENTRY: u32 = u32::MAX;
+/// Marks an inline slot whose row lives in `overflow`.
+const OVERFLOW: u32 = 0x8000_0000;
+
+impl Weights {
+    fn build(
+        n_classes: usize,
+        scale: f32,
+        keys: Vec<u32>,
+        lens: Vec<u8>,
+        classes: Vec<u8>,
+        quantized: Vec<i16>,
+    ) -> Self {
+        // At most half full: probes for absent features stop soon.
+        let size = (keys.len() * 2).next_power_of_two().max(16);
+        let mask = size - 1;
+        let mut table = vec![[0u32, NO_ENTRY, NO_ENTRY, NO_ENTRY]; size];
+        let mut overflow = Vec::new();
+        let mut at = 0usize;
+        for (&k, &len) in keys.iter().zip(&lens) {
+            let entry = |j: usize| u32::from(classes[j]) << 16 | u32::from(quantized[j] as u16);
+            let mut slot = [k, NO_ENTRY, NO_ENTRY, NO_ENTRY];
+            if len <= 3 {
+                for (i, j) in (at..at + len as usize).enumerate() {
+                    slot[1 + i] = entry(j);
+                }
+            } else {
+                slot[1] = OVERFLOW | u32::from(len);
+                slot[2] = overflow.len() as u32;
+                overflow.extend((at..at + len as usize).map(entry));
+            }
+            at += len as usize;
+            let mut i = slot_of(k) & mask;
+            // On a 32-bit collision between two kept features, lookups find the first.
+            while table[i][0] != 0 {
+                i = (i + 1) & mask;
+            }
+            table[i] = slot;
+        }
+        Weights { n_classes, scale, keys, lens, classes, quantized, table, overflow, mask }
+    }
+
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// The factor from integer scores to trained weight units.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// Number of features kept.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Number of (feature, class) weights kept.
+    pub fn n_weights(&self) -> usize {
+        self.classes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The slot of `key` after the first, if any (the rare probe past a full slot).
+    #[inline]
+    fn probe(&self, key: u32, first: usize) -> Option<&[u32; 4]> {
+        let mut i = first;
+        loop {
+            i = (i + 1) & self.mask;
+            let slot = &self.table[i];
+            if slot[0] == key {
+                return Some(slot);
+            }
+            if slot[0] == 0 || i == first {
+                return None;
+            }
+        }
+    }
+
+    #[inline]
+    fn add_slot(&self, slot: &[u32; 4], scores: &mut [i32]) {
+        let mut add = |e: u32| {
+            if let Some(s) = scores.get_mut((e >> 16) as usize) {
+                *s += i32::from(e as u16 as i16);
+            }
+        };
+        if slot[1] & OVERFLOW != 0 && slot[1] != NO_ENTRY {
+            let (len, start) = ((slot[1] & 0xff) as usize, slot[2] as usize);
+            if let Some(row) = self.overflow.get(start..start + len) {
+                row.iter().for_each(|&e| add(e));
+            }
+        } else {
+            for &e in &slot[1..] {
+                if e != NO_ENTRY {
+                    add(e);
+                }
+            }
+        }
+    }
+
+    /// Adds the integer weights of `feats` to `scores` (length `n_classes`).
+    ///
+    /// The first slot of every feature of a batch is loaded before any is examined, so
+    /// the cache misses overlap instead of waiting for each other.
+    #[inline]
+    pub fn score(&self, feats: &[u64], scores: &mut [i32]) {
+        const BATCH: usize = 32;
+        let mut keys = [0u32; BATCH];
+        let mut first = [0usize; BATCH];
+        let mut slots = [[0u32; 4]; BATCH];
+        for chunk in feats.chunks(BATCH) {
+            let m = chunk.len();
+            for i in 0..m {
+                keys[i] = short_key(chunk[i]);
+                first[i] = slot_of(keys[i]) & self.mask;
+            }
+            for i in 0..m {
+                slots[i] = self.table[first[i]];
+            }
+            for i in 0..m {
+                if slots[i][0] == keys[i] {
+                    self.add_slot(&slots[i], scores);
+                } else if slots[i][0] != 0 {
+                    if let Some(slot) = self.probe(keys[i], first[i]) {
+                        self.add_slot(slot, scores);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn write(&self, w: &mut Writer) {
+        w.u32(self.n_classes as u32);
+        w.f32(self.scale);
+        w.u32s(&self.keys);
+        w.bytes(&self.lens);
+        w.bytes(&self.classes);
+        w.i16s(&self.quantized);
+    }
+
+    pub fn read(r: &mut Reader<'_>) -> Result<Self, ModelError> {
+        let n_classes = r.u32()? as usize;
+        let scale = r.f32()?;
+        let keys = r.u32s()?;
+        let lens = r.bytes()?.to_vec();
+        let classes = r.bytes()?.to_vec();
+        let quantized = r.i16s()?;
+        let bad = |m: &str| Err(ModelError::Corrupt(m.to_string()));
+        if lens.len() != keys.len() {
+            return bad("weight rows do not match the keys");
+        }
+        let total: usize = lens.iter().map(|&l| l as usize).sum();
+        if total != classes.len() {
+            return bad("weight rows do not add up");
+        }
+        if classes.len() != quantized.len() || classes.iter().any(|&k| k as usize >= n_classes) {
+            return bad("weight classes out of range");
+        }
+        if keys.contains(&0) || !scale.is_finite() {
+            return bad("invalid weight key or scale");
+        }
+        Ok(Weights::build(n_classes, scale, keys, lens, classes, quantized))
+    }
+}
+
+/// The number of classes a [`HashedWeights`] bucket holds.
+pub const HASHED_CLASSES: usize = 4;
+
+/// Dense weights for a few classes under the hashing trick: a feature's bucket is the
+/// low bits of its hash, with no key check. Training runs in the same hashed space
+/// ([`HashedTrainer`]), so collisions are learnt around. One lookup touches one cache
+/// line and the table has a fixed size, which is what makes the parser fast.
+#[derive(Debug, Clone)]
+pub struct HashedWeights {
+    bits: u32,
+    n_classes: usize,
+    scale: f32,
+    buckets: Vec<[i16; HASHED_CLASSES]>,
+}
+
+#[inline]
+fn bucket_of(key: u64, bits: u32) -> usize {
+    (finalize(key) >> (64 - bits)) as usize
+}
+
+impl HashedWeights {
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    pub fn n_buckets(&self) -> usize {
+        self.buckets.len()
+    }
+
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// Integer scores of the classes for `feats`.
+    ///
+    /// Bucket indices are computed first and the loads issued in a tight second loop,
+    /// so that many cache misses are in flight at once.
+    #[inline]
+    pub fn score(&self, feats: &[u64]) -> [i32; HASHED_CLASSES] {
+        const BATCH: usize = 128;
+        let mut s = [0i32; HASHED_CLASSES];
+        let mut idx = [0usize; BATCH];
+        let mask = self.buckets.len().saturating_sub(1);
+        for chunk in feats.chunks(BATCH) {
+            for (i, &f) in chunk.iter().enumerate() {
+                idx[i] = bucket_of(f, self.bits) & mask;
+            }
+            for &i in &idx[..chunk.len()] {
+                if let Some(b) = self.buckets.get(i) {
+                    for k in 0..HASHED_CLASSES {
+                        s[k] += i32::from(b[k]);
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    pub fn write(&self, w: &mut Writer) {
+        w.u32(self.bits);
+        w.u32(self.n_classes as u32);
+        w.f32(self.scale);
+        let flat: Vec<i16> = self.buckets.iter().flat_map(|b| b[..self.n_classes].iter().copied()).collect();
+        w.i16s(&flat);
+    }
+
+    pub fn read(r: &mut Reader<'_>) -> Result<Self, ModelError> {
+        let bits = r.u32()?;
+        let n_classes = r.u32()? as usize;
+        let scale = r.f32()?;
+        let flat = r.i16s()?;
+        let bad = |m: &str| Err(ModelError::Corrupt(m.to_string()));
+        if !(8..=26).contains(&bits) || n_classes == 0 || n_classes > HASHED_CLASSES || !scale.is_finite() {
+            return bad("hashed weight header");
+        }
+        if flat.len() != (1usize << bits) * n_classes {
+            return bad("hashed weight table size");
+        }
+        let buckets = flat
+            .chunks_exact(n_classes)
+            .map(|c| {
+                let mut b = [0i16; HASHED_CLASSES];
+                b[..n_classes].copy_from_slice(c);
+                b
+            })
+            .collect();
+        Ok(HashedWeights { bits, n_classes, scale, buckets })
+    }
+}
+
+/// Averaged-perceptron training in a hashed feature space of `2^bits` buckets.
+pub struct HashedTrainer {
+    bits: u32,
+    n_classes: usize,
+    w: Vec<f32>,
+    u: Vec<f64>,
+    time: f64,
+}
+
+impl HashedTrainer {
+    pub fn new(bits: u32, n_classes: usize) -> Self {
+        let bits = bits.clamp(8, 26);
+        let n_classes = n_classes.clamp(1, HASHED_CLASSES);
+        let size = (1usize << bits) * HASHED_CLASSES;
+        HashedTrainer { bits, n_classes, w: vec![0.0; size], u: vec![0.0; size], time: 1.0 }
+    }
+
+    /// Current (unaveraged) scores of the classes for `feats`.
+    pub fn score(&self, feats: &[u64]) -> [f32; HASHED_CLASSES] {
+        let mut s = [0f32; HASHED_CLASSES];
+        for &f in feats {
+            let base = bucket_of(f, self.bits) * HASHED_CLASSES;
+            for (sk, w) in s.iter_mut().zip(&self.w[base..base + HASHED_CLASSES]) {
+                *sk += *w;
+            }
+        }
+        s
+    }
+
+    pub fn update(&mut self, feats: &[u64], truth: usize, guess: usize) {
+        if truth == guess || truth >= self.n_classes || guess >= self.n_classes {
+            return;
+        }
+        for &f in feats {
+            let base = bucket_of(f, self.bits) * HASHED_CLASSES;
+            self.w[base + truth] += 1.0;
+            self.u[base + truth] += self.time;
+            self.w[base + guess] -= 1.0;
+            self.u[base + guess] -= self.time;
+        }
+    }
+
+    pub fn tick(&mut self) {
+        self.time += 1.0;
+    }
+
+    /// Averages and quantizes to 16 bits.
+    pub fn finish(&self) -> HashedWeights {
+        let avg: Vec<f32> = self.w.iter().zip(&self.u).map(|(&w, &u)| (w as f64 - u / self.time) as f32).collect();
+        let max_abs = avg.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max_abs > 0.0 { max_abs / 32767.0 } else { 1.0 };
+        let buckets = avg
+            .chunks_exact(HASHED_CLASSES)
+            .map(|c| {
+                let mut b = [0i16; HASHED_CLASSES];
+                for k in 0..self.n_classes {
+                    b[k] = (c[k] / scale).round() as i16;
+                }
+                b
+            })
+            .collect();
+        HashedWeights { bits: self.bits, n_classes: self.n_classes, scale, buckets }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serialization::{Reader, Writer};
+
+    #[test]
+    fn learns_separable_data_and_round_trips() {
+        let mut t = PerceptronTrainer::new(3);
+        let k = |x: u64| finalize(x);
+        let data: Vec<(Vec<u64>, usize)> =
+            vec![(vec![k(11), k(99)], 0), (vec![k(13), k(99)], 1), (vec![k(15), k(99)], 2)];
+        for _ in 0..5 {
+            for (f, y) in &data {
+                let mut s = vec![0.0; 3];
+                t.score(f, &mut s);
+                let g = (0..3).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap();
+                t.update(f, *y, g);
+                t.tick();
+            }
+        }
+        let w = t.finish(0.0);
+        for (f, y) in &data {
+            let mut s = vec![0i32; 3];
+            w.score(f, &mut s);
+            let g = (0..3).max_by_key(|&a| s[a]).unwrap();
+            assert_eq!(g, *y);
+        }
+        let mut out = Writer::new("w", 1);
+        w.write(&mut out);
+        let mut r = Reader::open(&out.buf, "w", 1).unwrap();
+        let back = Weights::read(&mut r).unwrap();
+        r.finish().unwrap();
+        assert_eq!(back.keys, w.keys);
+        assert_eq!(back.table, w.table);
+        assert_eq!(back.overflow, w.overflow);
+    }
+
+    #[test]
+    fn hashed_weights_learn_and_round_trip() {
+        let mut t = HashedTrainer::new(12, 3);
+        let k = |x: u64| finalize(x);
+        let data: Vec<(Vec<u64>, usize)> =
+            vec![(vec![k(11), k(99)], 0), (vec![k(13), k(99)], 1), (vec![k(15), k(99)], 2)];
+        for _ in 0..5 {
+            for (f, y) in &data {
+                let s = t.score(f);
+                let g = (0..3).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap();
+                t.update(f, *y, g);
+                t.tick();
+            }
+        }
+        let w = t.finish();
+        for (f, y) in &data {
+            let s = w.score(f);
+            let g = (0..3).max_by_key(|&a| s[a]).unwrap();
+            assert_eq!(g, *y);
+        }
+        let mut out = Writer::new("h", 1);
+        w.write(&mut out);
+        let mut r = Reader::open(&out.buf, "h", 1).unwrap();
+        let back = HashedWeights::read(&mut r).unwrap();
+        r.finish().unwrap();
+        assert_eq!(back.buckets, w.buckets);
+        let mut again = Writer::new("h", 1);
+        back.write(&mut again);
+        assert_eq!(again.buf, out.buf);
+    }
+}
