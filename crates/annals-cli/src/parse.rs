@@ -126,22 +126,40 @@ fn render_document(models: &Models, d: &InputDocument) -> String {
             // saw the normalized `t.form(text)`.
             let form = field(text.get(t.start..t.end).unwrap_or(""));
             let misc = if t.space_after || i + 1 == tokens.len() { "_" } else { "SpaceAfter=No" };
-            let _ = writeln!(
-                s,
-                "{}\t{}\t{}\t{}\t{}\t_\t{}\t{}\t_\t{}",
-                i + 1,
-                form,
-                field(&w.lemma),
-                models.upos(w.tag),
-                models.xpos(w.tag),
-                w.head,
-                models.deprel(w.deprel),
-                misc
-            );
+            // Plain pushes: this loop writes every token of the corpus.
+            push_number(&mut s, i + 1);
+            for part in [&*form, &*field(&w.lemma), models.upos(w.tag), models.xpos(w.tag), "_"] {
+                s.push('\t');
+                s.push_str(part);
+            }
+            s.push('\t');
+            push_number(&mut s, w.head as usize);
+            for part in [models.deprel(w.deprel), "_", misc] {
+                s.push('\t');
+                s.push_str(part);
+            }
+            s.push('\n');
         }
         s.push('\n');
     }
     s
+}
+
+/// Appends a decimal number without going through `fmt`.
+fn push_number(s: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[k..] {
+        s.push(d as char);
+    }
 }
 
 fn one_line(s: &str) -> String {

@@ -39,7 +39,7 @@ pub struct TrainData {
     /// Training epochs (default: 10 for the tagger, 15 for the parser).
     #[arg(long, value_name = "N")]
     pub epochs: Option<usize>,
-    /// Drop averaged weights smaller than this (smaller models).
+    /// Drop averaged tagger weights smaller than this (a smaller tagger).
     #[arg(long, value_name = "W", default_value_t = 0.0)]
     pub min_weight: f32,
     /// Random seed for shuffling and exploration.
@@ -48,6 +48,15 @@ pub struct TrainData {
     /// The parser's transition weights get 2^BITS hashed buckets (8 bytes each in memory).
     #[arg(long, value_name = "BITS", default_value_t = 21, value_parser = clap::value_parser!(u32).range(8..=26))]
     pub hash_bits: u32,
+    /// The parser's label weights get 2^BITS hashed buckets (one byte per label each).
+    #[arg(long, value_name = "BITS", default_value_t = 17, value_parser = clap::value_parser!(u32).range(8..=24))]
+    pub label_bits: u32,
+    /// Words seen at least this often with one dominant tag skip the tagger model.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub dict_min_count: usize,
+    /// ... when that tag has at least this share of their occurrences.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.97)]
+    pub dict_min_share: f64,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -137,7 +146,8 @@ fn tagger(d: &TrainData, train: &[ConlluSentence]) -> Tagger {
         epochs: d.epochs.unwrap_or(10),
         seed: d.seed,
         min_weight: d.min_weight,
-        ..Default::default()
+        dict_min_count: d.dict_min_count,
+        dict_min_share: d.dict_min_share,
     };
     let start = Instant::now();
     let t = train_tagger(train, &opts, |e, acc| {
@@ -148,7 +158,12 @@ fn tagger(d: &TrainData, train: &[ConlluSentence]) -> Tagger {
 
 fn parser(d: &TrainData, train: &[ConlluSentence], jackknife: usize) -> Parser {
     let start = Instant::now();
-    let topts = TaggerTrainingOptions { seed: d.seed, ..Default::default() };
+    let topts = TaggerTrainingOptions {
+        seed: d.seed,
+        dict_min_count: d.dict_min_count,
+        dict_min_share: d.dict_min_share,
+        ..Default::default()
+    };
     let tagged = jackknife_tags(train, jackknife, &topts);
     if jackknife >= 2 {
         eprintln!("jackknifed tags ({jackknife} folds) in {:.0?}", start.elapsed());
@@ -156,8 +171,8 @@ fn parser(d: &TrainData, train: &[ConlluSentence], jackknife: usize) -> Parser {
     let opts = ParserTrainingOptions {
         epochs: d.epochs.unwrap_or(15),
         seed: d.seed,
-        min_weight: d.min_weight,
         hash_bits: d.hash_bits,
+        label_bits: d.label_bits,
         ..Default::default()
     };
     train_parser(&tagged, &opts, |e, acc| {

@@ -43,7 +43,8 @@ pub fn feature(template: u64, parts: &[u64]) -> u64 {
     for &p in parts {
         h = mix(h, p);
     }
-    finalize(h) | 1
+    // The high bits of the last multiplication are well mixed; tables index with them.
+    h | 1
 }
 
 /// Spreads the bits of a hash (MurmurHash3's fmix64) before table indexing.

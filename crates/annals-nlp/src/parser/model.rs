@@ -7,12 +7,12 @@
 
 use super::state::{Move, State, NONE};
 use crate::hash::{feature, hash_str};
-use crate::perceptron::{HashedWeights, Weights};
+use crate::perceptron::{HashedRows, HashedWeights};
 use crate::serialization::{ModelError, Reader, Writer};
 use crate::tagger::argmax;
 
 pub const PARSER_KIND: &str = "annals-parser";
-pub const PARSER_VERSION: u32 = 2;
+pub const PARSER_VERSION: u32 = 3;
 
 const NO_WORD: u64 = 0x4e4f_4e45;
 const ROOT_WORD: u64 = 0x524f_4f54;
@@ -306,7 +306,7 @@ pub struct Parser {
     pub(crate) labels: Vec<String>,
     pub(crate) root_label: u8,
     pub(crate) transitions: HashedWeights,
-    pub(crate) labeler: Weights,
+    pub(crate) labeler: HashedRows,
 }
 
 impl Parser {
@@ -316,12 +316,7 @@ impl Parser {
 
     /// A one-line summary of the model's size.
     pub fn weight_stats(&self) -> String {
-        format!(
-            "{} transition buckets, labeler {} features, {} weights",
-            self.transitions.n_buckets(),
-            self.labeler.len(),
-            self.labeler.n_weights()
-        )
+        format!("{} transition buckets, {} label buckets", self.transitions.n_buckets(), self.labeler.n_buckets())
     }
 
     pub fn label(&self, id: u8) -> &str {
@@ -341,9 +336,14 @@ impl Parser {
         let mut lf = [0u64; N_LABEL_FEATURES];
         let mut lscores = vec![0i32; self.labels.len()];
         while !st.is_terminal() {
-            features(&st, x, &mut f);
-            let scores = self.transitions.score(&f);
-            let class = best_valid(&st, &scores);
+            let ok = valid(&st);
+            let class = if ok.iter().filter(|&&v| v).count() == 1 {
+                // A forced move needs no scores.
+                ok.iter().position(|&v| v).unwrap_or(SHIFT)
+            } else {
+                features(&st, x, &mut f);
+                best_valid(&st, &self.transitions.score(&f))
+            };
             let mv = self.label_move(&st, x, class, &mut lf, &mut lscores);
             st.apply(mv);
         }
@@ -396,7 +396,7 @@ impl Parser {
         let labels = r.strs()?;
         let root_label = r.u8()?;
         let transitions = HashedWeights::read(&mut r)?;
-        let labeler = Weights::read(&mut r)?;
+        let labeler = HashedRows::read(&mut r)?;
         r.finish()?;
         if labels.is_empty() || labels.len() > 127 || root_label as usize >= labels.len() {
             return Err(ModelError::Corrupt("parser labels".into()));

@@ -7,7 +7,7 @@ use super::model::{
 };
 use super::state::{Move, State};
 use crate::conllu::ConlluSentence;
-use crate::perceptron::{HashedTrainer, PerceptronTrainer};
+use crate::perceptron::{HashedRowsTrainer, HashedTrainer};
 use crate::rng::Rng;
 use crate::tagger::argmax;
 use std::collections::BTreeSet;
@@ -21,15 +21,15 @@ pub struct ParserTrainingOptions {
     pub explore_from: usize,
     /// ... with this probability, learning to recover from its mistakes.
     pub explore_p: f64,
-    /// Averaged label weights smaller than this are dropped from the model.
-    pub min_weight: f32,
     /// The transition weights have `2^hash_bits` buckets.
     pub hash_bits: u32,
+    /// The label weights have `2^label_bits` buckets (one byte per label each).
+    pub label_bits: u32,
 }
 
 impl Default for ParserTrainingOptions {
     fn default() -> Self {
-        ParserTrainingOptions { epochs: 15, seed: 11, explore_from: 1, explore_p: 0.9, min_weight: 0.0, hash_bits: 21 }
+        ParserTrainingOptions { epochs: 15, seed: 11, explore_from: 1, explore_p: 0.9, hash_bits: 21, label_bits: 17 }
     }
 }
 
@@ -178,7 +178,7 @@ pub fn train_parser(
         .collect();
 
     let mut model = HashedTrainer::new(opts.hash_bits, 3);
-    let mut labeler = PerceptronTrainer::new(n_labels);
+    let mut labeler = HashedRowsTrainer::new(opts.label_bits, n_labels);
     let mut rng = Rng::new(opts.seed);
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut f = [0u64; N_FEATURES];
@@ -249,7 +249,7 @@ pub fn train_parser(
         }
         progress(epoch + 1, right as f64 / total.max(1) as f64);
     }
-    Parser { labels, root_label, transitions: model.finish(), labeler: labeler.finish(opts.min_weight) }
+    Parser { labels, root_label, transitions: model.finish(), labeler: labeler.finish(0.001) }
 }
 
 #[cfg(test)]

@@ -50,15 +50,20 @@ pub(crate) fn token_hashes(form: &str, lower_buf: &mut String) -> TokenHashes {
     let lower = lower_buf.as_str();
     let mut suffix = [0u64; 4];
     let mut prefix = [0u64; 3];
-    let chars: Vec<(usize, char)> = lower.char_indices().collect();
-    let n = chars.len();
+    // Byte offsets where the last 1..=4 characters start (0 when the word is shorter).
+    let mut ends = [0usize; 4];
+    for (k, (i, _)) in lower.char_indices().rev().take(4).enumerate() {
+        ends[k] = i;
+    }
     for k in 1..=4 {
-        let start = if k >= n { 0 } else { chars[n - k].0 };
-        suffix[k - 1] = mix(k as u64, hash_str(&lower[start..]));
+        suffix[k - 1] = mix(k as u64, hash_str(&lower[ends[k - 1]..]));
+    }
+    let mut starts = [lower.len(); 3];
+    for (k, (i, _)) in lower.char_indices().skip(1).take(3).enumerate() {
+        starts[k] = i;
     }
     for k in 1..=3 {
-        let end = if k >= n { lower.len() } else { chars[k].0 };
-        prefix[k - 1] = mix(k as u64 + 10, hash_str(&lower[..end]));
+        prefix[k - 1] = mix(k as u64 + 10, hash_str(&lower[..starts[k - 1]]));
     }
     let mut shape = 0x5348u64;
     let mut last = '\0';

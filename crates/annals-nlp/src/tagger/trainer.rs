@@ -21,7 +21,7 @@ pub struct TaggerTrainingOptions {
 
 impl Default for TaggerTrainingOptions {
     fn default() -> Self {
-        TaggerTrainingOptions { epochs: 10, seed: 7, dict_min_count: 20, dict_min_share: 0.995, min_weight: 0.0 }
+        TaggerTrainingOptions { epochs: 10, seed: 7, dict_min_count: 3, dict_min_share: 0.97, min_weight: 0.0 }
     }
 }
 
