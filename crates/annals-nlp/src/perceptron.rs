@@ -347,7 +347,7 @@ impl Weights {
 }
 
 /// The number of classes a [`HashedWeights`] bucket holds.
-pub const HASHED_CLASSES: usize = 4;
+pub const HASHED_CLASSES: usize = 3;
 
 /// The quantization step for 8-bit weights: the magnitude below which all but the
 /// largest `clip` share of the non-zero weights fall, over 127.
@@ -365,21 +365,47 @@ fn clipped_scale(weights: &[f32], clip: f64) -> f32 {
     }
 }
 
-/// Dense 16-bit weights for a few classes under the hashing trick: a feature's bucket
-/// is the high bits of its hash, with no key check. Training runs in the same hashed space
-/// ([`HashedTrainer`]), so collisions are learnt around. One lookup touches one cache
-/// line and the table has a fixed size, which is what makes the parser fast.
+/// Dense weights for up to three classes under the hashing trick: a feature's bucket is
+/// the high bits of its hash, with no key check. Training runs in the same hashed space
+/// ([`HashedTrainer`]), so collisions are learnt around.
+///
+/// Weights are 14-bit integers. In memory a bucket packs its classes into one `u64` as
+/// 21-bit lanes holding `weight + BIAS`, so scoring a feature is one load and one
+/// integer add for all classes at once (no lane can carry into the next for up to
+/// [`LANE_BATCH`] features); the bias is taken off at the end. Few instructions per
+/// lookup keep many cache misses in flight: the table is larger than the caches.
 #[derive(Debug, Clone)]
 pub struct HashedWeights {
     bits: u32,
     n_classes: usize,
     scale: f32,
-    buckets: Vec<[i16; HASHED_CLASSES]>,
+    packed: Vec<u64>,
 }
+
+/// Largest weight magnitude of [`HashedWeights`] (14 bits).
+const WEIGHT_MAX: i32 = 8191;
+const BIAS: u64 = 8192;
+const LANE_BITS: u32 = 21;
+const LANE_MASK: u64 = (1 << LANE_BITS) - 1;
+/// Features summed before the lanes are unpacked: 128 * 16383 < 2^21.
+const LANE_BATCH: usize = 128;
 
 #[inline]
 fn bucket_of(key: u64, bits: u32) -> usize {
     (key >> (64 - bits)) as usize
+}
+
+fn pack(weights: &[i16]) -> u64 {
+    let mut v = 0u64;
+    for k in 0..HASHED_CLASSES {
+        let w = weights.get(k).map_or(0, |&w| i64::from(w));
+        v |= ((w + BIAS as i64) as u64 & LANE_MASK) << (LANE_BITS * k as u32);
+    }
+    v
+}
+
+fn unpack(v: u64, k: usize) -> i16 {
+    (((v >> (LANE_BITS * k as u32)) & LANE_MASK) as i64 - BIAS as i64) as i16
 }
 
 impl HashedWeights {
@@ -388,7 +414,7 @@ impl HashedWeights {
     }
 
     pub fn n_buckets(&self) -> usize {
-        self.buckets.len()
+        self.packed.len()
     }
 
     pub fn scale(&self) -> f32 {
@@ -396,26 +422,20 @@ impl HashedWeights {
     }
 
     /// Integer scores of the classes for `feats`.
-    ///
-    /// Bucket indices are computed first and the loads issued in a tight second loop,
-    /// so that many cache misses are in flight at once.
     #[inline]
     pub fn score(&self, feats: &[u64]) -> [i32; HASHED_CLASSES] {
-        const BATCH: usize = 128;
         let mut s = [0i32; HASHED_CLASSES];
-        let mut idx = [0usize; BATCH];
-        let buckets = &self.buckets;
-        let mask = buckets.len().saturating_sub(1);
-        for chunk in feats.chunks(BATCH) {
-            for (i, &f) in chunk.iter().enumerate() {
-                idx[i] = bucket_of(f, self.bits) & mask;
+        let packed = &self.packed;
+        let mask = packed.len().saturating_sub(1);
+        let zero = pack(&[]);
+        for chunk in feats.chunks(LANE_BATCH) {
+            let mut sum = 0u64;
+            for &f in chunk {
+                sum += packed.get(bucket_of(f, self.bits) & mask).copied().unwrap_or(zero);
             }
-            for &i in &idx[..chunk.len()] {
-                if let Some(b) = buckets.get(i) {
-                    for k in 0..HASHED_CLASSES {
-                        s[k] += i32::from(b[k]);
-                    }
-                }
+            let bias = (chunk.len() as u64 * BIAS) as i32;
+            for (k, sk) in s.iter_mut().enumerate() {
+                *sk += ((sum >> (LANE_BITS * k as u32)) & LANE_MASK) as i32 - bias;
             }
         }
         s
@@ -425,7 +445,7 @@ impl HashedWeights {
         w.u32(self.bits);
         w.u32(self.n_classes as u32);
         w.f32(self.scale);
-        let flat: Vec<i16> = self.buckets.iter().flat_map(|b| b[..self.n_classes].iter().copied()).collect();
+        let flat: Vec<i16> = self.packed.iter().flat_map(|&v| (0..self.n_classes).map(move |k| unpack(v, k))).collect();
         w.i16s(&flat);
     }
 
@@ -441,11 +461,11 @@ impl HashedWeights {
         if flat.len() != (1usize << bits) * n_classes {
             return bad("hashed weight table size");
         }
-        let mut buckets = vec![[0i16; HASHED_CLASSES]; 1usize << bits];
-        for (b, c) in buckets.iter_mut().zip(flat.chunks_exact(n_classes)) {
-            b[..n_classes].copy_from_slice(c);
+        if flat.iter().any(|&w| i32::from(w).abs() > WEIGHT_MAX) {
+            return bad("hashed weight out of range");
         }
-        Ok(HashedWeights { bits, n_classes, scale, buckets })
+        let packed = flat.chunks_exact(n_classes).map(pack).collect();
+        Ok(HashedWeights { bits, n_classes, scale, packed })
     }
 }
 
@@ -495,18 +515,19 @@ impl HashedTrainer {
         self.time += 1.0;
     }
 
-    /// Averages and quantizes to 16 bits.
+    /// Averages and quantizes to 14 bits.
     pub fn finish(&self) -> HashedWeights {
         let avg: Vec<f32> = self.w.iter().zip(&self.u).map(|(&w, &u)| (w as f64 - u / self.time) as f32).collect();
         let max_abs = avg.iter().fold(0f32, |m, w| m.max(w.abs()));
-        let scale = if max_abs > 0.0 { max_abs / 32767.0 } else { 1.0 };
-        let mut buckets = vec![[0i16; HASHED_CLASSES]; 1usize << self.bits];
-        for (b, c) in buckets.iter_mut().zip(avg.chunks_exact(HASHED_CLASSES)) {
-            for k in 0..self.n_classes {
-                b[k] = (c[k] / scale).round() as i16;
-            }
-        }
-        HashedWeights { bits: self.bits, n_classes: self.n_classes, scale, buckets }
+        let scale = if max_abs > 0.0 { max_abs / WEIGHT_MAX as f32 } else { 1.0 };
+        let packed = avg
+            .chunks_exact(HASHED_CLASSES)
+            .map(|c| {
+                let q: Vec<i16> = c[..self.n_classes].iter().map(|&w| (w / scale).round() as i16).collect();
+                pack(&q)
+            })
+            .collect();
+        HashedWeights { bits: self.bits, n_classes: self.n_classes, scale, packed }
     }
 }
 
@@ -758,7 +779,7 @@ mod tests {
         let mut r = Reader::open(&out.buf, "h", 1).unwrap();
         let back = HashedWeights::read(&mut r).unwrap();
         r.finish().unwrap();
-        assert_eq!(back.buckets, w.buckets);
+        assert_eq!(back.packed, w.packed);
         let mut again = Writer::new("h", 1);
         back.write(&mut again);
         assert_eq!(again.buf, out.buf);

@@ -12,7 +12,7 @@ use crate::serialization::{ModelError, Reader, Writer};
 use crate::tagger::argmax;
 
 pub const PARSER_KIND: &str = "annals-parser";
-pub const PARSER_VERSION: u32 = 3;
+pub const PARSER_VERSION: u32 = 4;
 
 const NO_WORD: u64 = 0x4e4f_4e45;
 const ROOT_WORD: u64 = 0x524f_4f54;
