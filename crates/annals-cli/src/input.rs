@@ -49,7 +49,23 @@ pub fn read_documents(inputs: &[PathBuf]) -> Result<Vec<InputDocument>> {
             docs.push(InputDocument { id, text });
         }
     }
+    make_ids_unique(&mut docs);
     Ok(docs)
+}
+
+/// Repeated document ids (two `x.txt` in different folders, repeated JSONL ids) get a
+/// suffix `-2`, `-3` ... so that every `# newdoc id` and `# sent_id` is unique.
+fn make_ids_unique(docs: &mut [InputDocument]) {
+    let mut seen = std::collections::HashSet::new();
+    for d in docs.iter_mut() {
+        if !seen.insert(d.id.clone()) {
+            let mut k = 2;
+            while !seen.insert(format!("{}-{k}", d.id)) {
+                k += 1;
+            }
+            d.id = format!("{}-{k}", d.id);
+        }
+    }
 }
 
 fn read_jsonl(text: &str, name: &str, docs: &mut Vec<InputDocument>) {
@@ -61,7 +77,7 @@ fn read_jsonl(text: &str, name: &str, docs: &mut Vec<InputDocument>) {
         let v: serde_json::Value = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(e) => {
-                eprintln!("warning: {name}:{}: skipped: not a JSON object ({e})", i + 1);
+                eprintln!("warning: {name}:{}: skipped: not valid JSON ({e})", i + 1);
                 continue;
             }
         };

@@ -405,6 +405,25 @@ fn jsonl_bad_lines_are_warnings() {
     assert_eq!(sents[1].comment("sent_id"), Some("a-2"));
 }
 
+/// Regression: repeated ids used to give duplicate `# newdoc id` and `# sent_id`, and an
+/// empty document a lone `# newdoc id` that stuck to the next document.
+#[test]
+fn document_ids_are_unique_and_empty_documents_leave_no_trace() {
+    let dir = TempDir::new("dupids");
+    let jsonl = concat!(
+        "{\"id\": \"x\", \"text\": \"Troops crossed the border.\"}\n",
+        "{\"id\": \"x\", \"text\": \"   \"}\n",
+        "{\"id\": \"x\", \"text\": \"Talks resumed in Doha.\"}\n",
+    );
+    let path = dir.file("wire.jsonl", jsonl);
+    let run = annals(&[Path::new("parse"), &path, &path], None);
+    run.expect_no_panic().expect_code(0);
+    assert_eq!(newdoc_ids(&run.stdout), ["x", "x-3", "x-4", "x-6"], "{}", run.stdout);
+    let sents = check_conllu(&run.stdout);
+    let ids: Vec<_> = sents.iter().filter_map(|s| s.comment("sent_id")).collect();
+    assert_eq!(ids, ["x-1", "x-3-1", "x-4-1", "x-6-1"], "{}", run.stdout);
+}
+
 #[test]
 fn missing_input_file_is_a_one_line_error() {
     let dir = TempDir::new("missing");
