@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub struct InputDocument {
     pub id: String,
     pub text: String,
+    /// The `date` field of a JSONL record, as written.
+    pub date: Option<String>,
 }
 
 fn decode(bytes: Vec<u8>, name: &str) -> String {
@@ -46,7 +48,7 @@ pub fn read_documents(inputs: &[PathBuf]) -> Result<Vec<InputDocument>> {
             let id = path
                 .and_then(|p| p.file_stem())
                 .map_or_else(|| format!("doc{}", k + 1), |s| s.to_string_lossy().into_owned());
-            docs.push(InputDocument { id, text });
+            docs.push(InputDocument { id, text, date: None });
         }
     }
     make_ids_unique(&mut docs);
@@ -90,6 +92,7 @@ fn read_jsonl(text: &str, name: &str, docs: &mut Vec<InputDocument>) {
             Some(serde_json::Value::Number(n)) => n.to_string(),
             _ => format!("{stem}-{}", i + 1),
         };
-        docs.push(InputDocument { id, text: text.to_string() });
+        let date = v.get("date").and_then(|d| d.as_str()).map(String::from);
+        docs.push(InputDocument { id, text: text.to_string(), date });
     }
 }

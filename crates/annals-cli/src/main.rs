@@ -3,6 +3,7 @@
 //! Exit status: 0 on success, 1 on a runtime error, 2 on a usage error (clap's own).
 //! Errors print as one line on standard error; a closed output pipe is not an error.
 
+mod actor;
 mod input;
 mod models;
 mod parse;
@@ -26,6 +27,10 @@ enum Command {
     Parse(parse::ParseArgs),
     /// Train the NLP models from Universal Dependencies treebanks.
     Train(train::TrainArgs),
+    /// Resolve actor phrases to country, sector, organization and person (JSON lines).
+    Actor(actor::ActorArgs),
+    /// List the actors of each document with all their mentions (JSON lines).
+    Actors(actor::ActorsArgs),
     /// Score predictions against a gold CoNLL-U file (UPOS, XPOS, lemma, UAS, LAS) or
     /// sentence boundaries on its raw text.
     Eval(parse::EvalArgs),
@@ -58,6 +63,8 @@ fn main() {
         Command::Parse(a) => parse::run_parse(&a),
         Command::Train(a) => train::run(&a),
         Command::Eval(a) => parse::run_eval(&a),
+        Command::Actor(a) => actor::run(&a),
+        Command::Actors(a) => actor::run_actors(&a),
     };
     if let Err(e) = result {
         if is_broken_pipe(&e) {

@@ -1,0 +1,225 @@
+//! Actor mentions in a whole document: finding the phrases that name actors in tagged
+//! sentences, resolving them, and linking later mentions to earlier ones (a surname to
+//! the person introduced with title and country, "he"/"his" to the last person
+//! subject, "the group" to the last organization) when the choice is unambiguous.
+//!
+//! Mentions are runs of tokens covered by lexicon phrases, extended by capitalized
+//! proper names after a title or known person and by a possessive owner followed by
+//! an actor noun ("Chile's Ministry of Mines"). Part-of-speech tags keep a verb or a
+//! common word that happens to be in the lexicon out of a run.
+
+use crate::date::Date;
+use crate::lexicon::{Entry, Lexicon};
+use crate::resolve::{find_matches, ActorCode};
+use std::collections::HashMap;
+
+/// One token of a tagged sentence, as the actor stage needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct TaggedToken<'a> {
+    pub form: &'a str,
+    /// Byte offsets into the document text.
+    pub start: usize,
+    pub end: usize,
+    /// Universal POS tag.
+    pub upos: &'a str,
+    /// Universal dependency relation to the head (`nsubj`, `obj`, ...), or "" if unknown.
+    pub deprel: &'a str,
+}
+
+/// How a mention was resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionRule {
+    /// From the lexicon phrases of the mention itself.
+    Lexicon,
+    /// A surname (or full name) of a person met earlier in the document.
+    Surname,
+    /// A personal pronoun: the last person subject.
+    Pronoun,
+    /// "the group", "the militants": the last organization.
+    Anaphor,
+}
+
+impl MentionRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionRule::Lexicon => "lexicon",
+            MentionRule::Surname => "surname",
+            MentionRule::Pronoun => "pronoun",
+            MentionRule::Anaphor => "anaphor",
+        }
+    }
+}
+
+/// One actor mention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub sentence: usize,
+    /// Token range within the sentence.
+    pub tokens: std::ops::Range<usize>,
+    /// Byte offsets into the document text.
+    pub start: usize,
+    pub end: usize,
+    pub code: ActorCode,
+    pub rule: MentionRule,
+}
+
+const PRONOUNS: [&str; 8] = ["he", "him", "his", "she", "her", "hers", "himself", "herself"];
+const GROUP_ANAPHORS: [&str; 8] =
+    ["group", "militants", "movement", "organization", "organisation", "militia", "faction", "insurgents"];
+
+fn is_possessive(form: &str) -> bool {
+    matches!(form, "'s" | "'" | "\u{2019}s" | "\u{2019}")
+}
+
+fn is_capitalized_name(t: &TaggedToken<'_>) -> bool {
+    t.upos == "PROPN" && t.form.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Finds and resolves the actor mentions of a document given as tagged sentences.
+pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Option<Date>) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    // Surname or full name (folded) -> the code of the person it names.
+    let mut people: HashMap<String, ActorCode> = HashMap::new();
+    for (si, sent) in sentences.iter().enumerate() {
+        let forms: Vec<&str> = sent.iter().map(|t| t.form).collect();
+        let matches = find_matches(lex, &forms);
+        let mut covered = vec![false; sent.len()];
+        for m in &matches {
+            // A lexicon word used as a verb ("Israel reiterated its resolve" is fine, but
+            // "they will court voters") is not an actor.
+            let verb = (m.start..m.end).any(|k| matches!(sent[k].upos, "VERB" | "AUX"));
+            if !verb {
+                covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        let mut i = 0;
+        while i < sent.len() {
+            if !covered[i] {
+                // Coreference of names and pronouns.
+                let key = crate::lexicon::fold(sent[i].form);
+                if is_capitalized_name(&sent[i]) {
+                    let mut j = i;
+                    while j < sent.len() && !covered[j] && is_capitalized_name(&sent[j]) {
+                        j += 1;
+                    }
+                    let full = sent[i..j].iter().map(|t| crate::lexicon::fold(t.form)).collect::<Vec<_>>().join(" ");
+                    let last = crate::lexicon::fold(sent[j - 1].form);
+                    if let Some(code) = people.get(&full).or_else(|| people.get(&last)) {
+                        out.push(mention(si, sent, i, j, code.clone(), MentionRule::Surname));
+                    }
+                    i = j;
+                    continue;
+                }
+                if sent[i].upos == "PRON" || sent[i].upos == "DET" {
+                    if PRONOUNS.contains(&key.as_str()) {
+                        if let Some(code) = last_person(&out, si) {
+                            out.push(mention(si, sent, i, i + 1, code, MentionRule::Pronoun));
+                        }
+                    }
+                } else if GROUP_ANAPHORS.contains(&key.as_str())
+                    && i > 0
+                    && sent[i - 1].form.eq_ignore_ascii_case("the")
+                {
+                    if let Some(code) = last_organization(&out, si) {
+                        out.push(mention(si, sent, i - 1, i + 1, code, MentionRule::Anaphor));
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            // A run of lexicon words, possessive owners followed by an actor noun, and
+            // capitalized names after a title or known person.
+            let mut j = i;
+            loop {
+                while j < sent.len() && covered[j] {
+                    j += 1;
+                }
+                if j + 1 < sent.len() && is_possessive(sent[j].form) && covered[j + 1] {
+                    j += 1;
+                    continue;
+                }
+                if j < sent.len() && is_capitalized_name(&sent[j]) && ends_in_title(lex, &forms[i..j]) {
+                    j += crate::resolve::name_length(&forms[j..]).max(1);
+                    continue;
+                }
+                break;
+            }
+            let end_with_possessive = j < sent.len() && is_possessive(sent[j].form);
+            let words: Vec<&str> = forms[i..j + usize::from(end_with_possessive)].to_vec();
+            let code = lex.resolve_forms(&words, date);
+            if !code.is_empty() {
+                if let Some(name) = &code.name {
+                    let folded: Vec<String> = name.split_whitespace().map(crate::lexicon::fold).collect();
+                    if let Some(surname) = folded.last() {
+                        people.insert(surname.clone(), code.clone());
+                        // "al-Sisi" is also "Sisi".
+                        if let Some(tail) = surname.rsplit('-').next().filter(|t| t.len() > 2 && *t != surname) {
+                            people.insert(tail.to_string(), code.clone());
+                        }
+                    }
+                    people.insert(folded.join(" "), code.clone());
+                }
+                out.push(mention(si, sent, i, j + usize::from(end_with_possessive), code, MentionRule::Lexicon));
+            }
+            i = j.max(i + 1);
+        }
+    }
+    fill_countries_from_sentence(&mut out);
+    out
+}
+
+fn mention(si: usize, sent: &[TaggedToken<'_>], a: usize, b: usize, code: ActorCode, rule: MentionRule) -> Mention {
+    Mention { sentence: si, tokens: a..b, start: sent[a].start, end: sent[b - 1].end, code, rule }
+}
+
+/// Whether the words end with a title or a known person (so that a following
+/// capitalized name belongs to them).
+fn ends_in_title(lex: &Lexicon, forms: &[&str]) -> bool {
+    find_matches(lex, forms).last().is_some_and(|m| {
+        m.end == forms.len() && m.entries.iter().any(|e| matches!(e, Entry::Title(_) | Entry::Person(_)))
+    })
+}
+
+/// The most recent person mentioned, if the current and previous
+/// sentences name only one person.
+fn last_person(mentions: &[Mention], sentence: usize) -> Option<ActorCode> {
+    let recent: Vec<&Mention> =
+        mentions.iter().filter(|m| m.code.name.is_some() && m.sentence + 1 >= sentence).collect();
+    let first = recent.first()?;
+    if recent.iter().any(|m| m.code.name != first.code.name) {
+        return None;
+    }
+    mentions.iter().rev().find(|m| m.code.name.is_some()).map(|m| m.code.clone())
+}
+
+/// The most recent organization, if the current and previous sentences name only one.
+fn last_organization(mentions: &[Mention], sentence: usize) -> Option<ActorCode> {
+    let recent: Vec<&Mention> =
+        mentions.iter().filter(|m| m.code.org.is_some() && m.sentence + 1 >= sentence).collect();
+    let first = recent.first()?;
+    if recent.iter().any(|m| m.code.org != first.code.org) {
+        return None;
+    }
+    let org = first.code.org.clone();
+    mentions.iter().rev().find(|m| m.code.org == org).map(|m| ActorCode { name: None, ..m.code.clone() })
+}
+
+/// An actor noun without a country ("nationalist allies") takes the country of the
+/// other actors of its sentence when they all share one.
+fn fill_countries_from_sentence(mentions: &mut [Mention]) {
+    for k in 0..mentions.len() {
+        if mentions[k].code.country.is_some() || mentions[k].code.sector.is_none() || mentions[k].code.org.is_some() {
+            continue;
+        }
+        if mentions[k].code.sector.as_deref() == Some("IGO") {
+            continue;
+        }
+        let s = mentions[k].sentence;
+        let mut countries = mentions.iter().filter(|m| m.sentence == s).filter_map(|m| m.code.country.clone());
+        if let Some(c) = countries.next() {
+            if countries.all(|x| x == c) {
+                mentions[k].code.country = Some(c);
+            }
+        }
+    }
+}
