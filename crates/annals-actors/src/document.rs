@@ -144,8 +144,19 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
                 }
                 break;
             }
+            // An actor noun used as an adjective ("military intervention", "civilian
+            // lives") is not an actor; a country adjective ("Israeli strikes") still is.
+            if sent[j - 1].upos == "ADJ" && ends_in_common_noun(lex, &forms[i..j]) {
+                i = j;
+                continue;
+            }
             let end_with_possessive = j < sent.len() && is_possessive(sent[j].form);
             let words: Vec<&str> = forms[i..j + usize::from(end_with_possessive)].to_vec();
+            // The mention takes in adjectives right before it ("nationalist allies").
+            let mut first = i;
+            while first > 0 && sent[first - 1].upos == "ADJ" && !covered[first - 1] && !claimed(&out, si, first - 1) {
+                first -= 1;
+            }
             let code = lex.resolve_forms(&words, date);
             if !code.is_empty() {
                 if let Some(name) = &code.name {
@@ -159,17 +170,29 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
                     }
                     people.insert(folded.join(" "), code.clone());
                 }
-                out.push(mention(si, sent, i, j + usize::from(end_with_possessive), code, MentionRule::Lexicon));
+                out.push(mention(si, sent, first, j + usize::from(end_with_possessive), code, MentionRule::Lexicon));
             }
             i = j.max(i + 1);
         }
     }
-    fill_countries_from_sentence(&mut out);
+    fill_countries_from_sentence(sentences, &mut out);
     out
+}
+
+/// Whether token `k` of sentence `si` already belongs to a mention.
+fn claimed(mentions: &[Mention], si: usize, k: usize) -> bool {
+    mentions.iter().rev().take_while(|m| m.sentence == si).any(|m| m.tokens.contains(&k))
 }
 
 fn mention(si: usize, sent: &[TaggedToken<'_>], a: usize, b: usize, code: ActorCode, rule: MentionRule) -> Mention {
     Mention { sentence: si, tokens: a..b, start: sent[a].start, end: sent[b - 1].end, code, rule }
+}
+
+/// Whether the words end with an actor noun or title (not a name or country word).
+fn ends_in_common_noun(lex: &Lexicon, forms: &[&str]) -> bool {
+    find_matches(lex, forms).last().is_some_and(|m| {
+        m.end == forms.len() && m.entries.iter().any(|e| matches!(e, Entry::Title(_) | Entry::Agent(_)))
+    })
 }
 
 /// Whether the words end with a title or a known person (so that a following
@@ -204,11 +227,25 @@ fn last_organization(mentions: &[Mention], sentence: usize) -> Option<ActorCode>
     mentions.iter().rev().find(|m| m.code.org == org).map(|m| ActorCode { name: None, ..m.code.clone() })
 }
 
-/// An actor noun without a country ("nationalist allies") takes the country of the
-/// other actors of its sentence when they all share one.
-fn fill_countries_from_sentence(mentions: &mut [Mention]) {
+/// Relational nouns (`data/relational.txt`): their country is that of the actor they
+/// relate to.
+static RELATIONAL: std::sync::LazyLock<std::collections::HashSet<&'static str>> = std::sync::LazyLock::new(|| {
+    include_str!("../data/relational.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+});
+
+/// A relational actor noun without a country ("nationalist allies") takes the country
+/// of the other actors of its sentence when they all share one.
+fn fill_countries_from_sentence(sentences: &[Vec<TaggedToken<'_>>], mentions: &mut [Mention]) {
     for k in 0..mentions.len() {
         if mentions[k].code.country.is_some() || mentions[k].code.sector.is_none() || mentions[k].code.org.is_some() {
+            continue;
+        }
+        let last = sentences.get(mentions[k].sentence).and_then(|s| s.get(mentions[k].tokens.end - 1));
+        if !last.is_some_and(|t| RELATIONAL.contains(crate::lexicon::fold(t.form).as_str())) {
             continue;
         }
         if mentions[k].code.sector.as_deref() == Some("IGO") {

@@ -65,6 +65,9 @@ pub enum Entry {
     Seat(u32),
     /// A city or region of a country: gives the country only.
     Place(u32),
+    /// A region spanning countries ("Latin America", "the Middle East"): names no
+    /// country, and keeps its words from matching one ("America").
+    Region,
     Organization(u32),
     Person(u32),
     /// A generic actor noun ("soldiers").
@@ -86,6 +89,8 @@ pub struct Lexicon {
     /// Every proper prefix (in tokens) of a key, to stop extending a match early.
     prefixes: HashSet<String>,
     person_ids: HashMap<String, u32>,
+    /// Folded surname (last word of the canonical name) -> people with that surname.
+    surnames: HashMap<String, Vec<u32>>,
     country_ids: HashMap<String, u32>,
     org_ids: HashMap<String, u32>,
     /// Longest key, in tokens.
@@ -218,6 +223,11 @@ impl Lexicon {
                         self.add_phrase(&v, Entry::Seat(id));
                     }
                 }
+                "places" if fields[0] == "-" => {
+                    for v in values(fields[1]) {
+                        self.add_phrase(&v, Entry::Region);
+                    }
+                }
                 "places" => {
                     check_code(name, line, "code", fields[0], "place")?;
                     let id = match self.country_ids.get(fields[0]) {
@@ -316,12 +326,21 @@ impl Lexicon {
                             let id = self.people.len() as u32;
                             self.person_ids.insert(fields[0].to_string(), id);
                             self.people.push(Person { name: fields[0].into(), roles: Vec::new() });
+                            if let Some(last) = fields[0].split_whitespace().last() {
+                                self.surnames.entry(fold(last)).or_default().push(id);
+                            }
                             id
                         }
                     };
                     self.people[id as usize].roles.push(role);
                     self.add_phrase(fields[0], Entry::Person(id));
                     for v in values(fields[1]) {
+                        if let Some(last) = v.split_whitespace().last() {
+                            let ids = self.surnames.entry(fold(last)).or_default();
+                            if !ids.contains(&id) {
+                                ids.push(id);
+                            }
+                        }
                         self.add_phrase(&v, Entry::Person(id));
                     }
                 }
@@ -374,6 +393,11 @@ impl Lexicon {
     /// Whether some key is longer than `key` and starts with it (whole tokens).
     pub fn is_prefix(&self, key: &str) -> bool {
         self.prefixes.contains(key)
+    }
+
+    /// People whose canonical name ends with this (folded) surname.
+    pub fn people_with_surname(&self, folded: &str) -> &[u32] {
+        self.surnames.get(folded).map_or(&[], Vec::as_slice)
     }
 
     pub fn country(&self, id: u32) -> Option<&Country> {

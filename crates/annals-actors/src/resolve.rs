@@ -228,7 +228,22 @@ impl Lexicon {
         }
         let core: Vec<&PhraseMatch<'_>> = matches.iter().filter(|m| m.start >= start && m.end <= end).collect();
         let rest: Vec<&PhraseMatch<'_>> = matches.iter().filter(|m| m.start >= end).collect();
-        let reading = self.read_core(forms, &core, start, end);
+        let mut reading = self.read_core(forms, &core, start, end, date);
+        // A bare surname ("Museveni") names the one known person of that surname who
+        // held a role on the date, if there is exactly one.
+        if core.is_empty() && end == start + 1 && is_name_token(forms[start]) {
+            if let Some(d) = date {
+                let holders: Vec<u32> = self
+                    .people_with_surname(&crate::lexicon::fold(forms[start]))
+                    .iter()
+                    .copied()
+                    .filter(|&p| self.person(p).is_some_and(|p| p.role_on(Some(d)).is_some()))
+                    .collect();
+                if let [p] = holders.as_slice() {
+                    reading.person = Some(*p);
+                }
+            }
+        }
 
         let mut code = ActorCode {
             org: reading.org.and_then(|o| self.organization(o)).map(|o| o.org.to_string()),
@@ -285,7 +300,14 @@ impl Lexicon {
         })
     }
 
-    fn read_core(&self, forms: &[&str], core: &[&PhraseMatch<'_>], start: usize, end: usize) -> Reading {
+    fn read_core(
+        &self,
+        forms: &[&str],
+        core: &[&PhraseMatch<'_>],
+        start: usize,
+        end: usize,
+        date: Option<Date>,
+    ) -> Reading {
         let mut r = Reading::default();
         let mut last_title_end = None;
         let mut head: Option<(String, bool)> = None; // (sector, generic GOV title/agent)
@@ -305,10 +327,20 @@ impl Lexicon {
                     Entry::Country(_) => 5,
                     Entry::Adjective(_) => 6,
                     Entry::Place(_) => 7,
-                    Entry::Modifier(_) => 8,
+                    Entry::Region => 8,
+                    Entry::Modifier(_) => 9,
                 })
                 .cloned();
-            let Some(entry) = pick else { continue };
+            let Some(mut entry) = pick else { continue };
+            // Several people under one name ("George Bush"): the one in office then.
+            if matches!(entry, Entry::Person(_)) {
+                if let Some(p) = m.entries.iter().find(|e| match e {
+                    Entry::Person(p) => self.person(*p).is_some_and(|p| p.role_on(date).is_some()),
+                    _ => false,
+                }) {
+                    entry = p.clone();
+                }
+            }
             if r.country.is_none() {
                 r.country = self.country_of(std::slice::from_ref(&entry));
             }
@@ -326,7 +358,8 @@ impl Lexicon {
                 }
                 Entry::Title(s) => {
                     last_title_end = Some(m.end);
-                    head = Some((s.to_string(), s.as_ref() == "GOV"));
+                    // GOV and NGO titles are generic: "UN aid chief" is the UN's.
+                    head = Some((s.to_string(), matches!(s.as_ref(), "GOV" | "NGO")));
                 }
                 Entry::Agent(s) => head = Some((s.to_string(), s.as_ref() == "GOV")),
                 Entry::Seat(_) => {
@@ -335,7 +368,7 @@ impl Lexicon {
                     }
                 }
                 Entry::Modifier(s) => r.modifier = Some(s.to_string()),
-                Entry::Country(_) | Entry::Adjective(_) | Entry::Place(_) => {}
+                Entry::Country(_) | Entry::Adjective(_) | Entry::Place(_) | Entry::Region => {}
             }
         }
         // A generic GOV title or noun after an organization names one of its members

@@ -274,3 +274,13 @@ fn possessive_mentions_in_running_text() {
     assert_eq!(texts, ["Israel\u{2019}s", "Egyptian mediators"]);
     assert_eq!(mentions[0].code.country.as_deref(), Some("ISR"));
 }
+
+#[test]
+fn a_bare_surname_names_the_one_office_holder_of_that_name() {
+    let lex = lexicon();
+    let got = lex.resolve("Blinken", day("2024-05-01"), None);
+    assert_eq!(got, code(Some("USA"), Some("GOV"), None, Some("Antony Blinken")));
+    // Out of office, a bare surname is too weak to name the person.
+    assert!(lex.resolve("Blinken", day("2015-05-01"), None).is_empty());
+    assert!(lex.resolve("Blinken", None, None).is_empty());
+}

@@ -315,6 +315,8 @@ fn help_works_for_every_command() {
         &["eval"],
         &["eval", "conllu"],
         &["eval", "sentences"],
+        &["actor"],
+        &["actors"],
     ];
     for cmd in commands {
         let mut args: Vec<&str> = cmd.to_vec();
