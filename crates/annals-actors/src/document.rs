@@ -61,6 +61,8 @@ pub struct Mention {
     pub end: usize,
     pub code: ActorCode,
     pub rule: MentionRule,
+    /// Whether the mention is the subject of its clause (by the parse).
+    pub subject: bool,
 }
 
 const PRONOUNS: [&str; 8] = ["he", "him", "his", "she", "her", "hers", "himself", "herself"];
@@ -185,7 +187,8 @@ fn claimed(mentions: &[Mention], si: usize, k: usize) -> bool {
 }
 
 fn mention(si: usize, sent: &[TaggedToken<'_>], a: usize, b: usize, code: ActorCode, rule: MentionRule) -> Mention {
-    Mention { sentence: si, tokens: a..b, start: sent[a].start, end: sent[b - 1].end, code, rule }
+    let subject = sent[a..b].iter().any(|t| t.deprel.starts_with("nsubj"));
+    Mention { sentence: si, tokens: a..b, start: sent[a].start, end: sent[b - 1].end, code, rule, subject }
 }
 
 /// Whether the words end with an actor noun or title (not a name or country word).
@@ -203,7 +206,7 @@ fn ends_in_title(lex: &Lexicon, forms: &[&str]) -> bool {
     })
 }
 
-/// The most recent person mentioned, if the current and previous
+/// The most recent person subject (else person) mentioned, if the current and previous
 /// sentences name only one person.
 fn last_person(mentions: &[Mention], sentence: usize) -> Option<ActorCode> {
     let recent: Vec<&Mention> =
@@ -212,7 +215,13 @@ fn last_person(mentions: &[Mention], sentence: usize) -> Option<ActorCode> {
     if recent.iter().any(|m| m.code.name != first.code.name) {
         return None;
     }
-    mentions.iter().rev().find(|m| m.code.name.is_some()).map(|m| m.code.clone())
+    // The last person subject; without a parse, the last person.
+    mentions
+        .iter()
+        .rev()
+        .find(|m| m.code.name.is_some() && m.subject)
+        .or_else(|| mentions.iter().rev().find(|m| m.code.name.is_some()))
+        .map(|m| m.code.clone())
 }
 
 /// The most recent organization, if the current and previous sentences name only one.
