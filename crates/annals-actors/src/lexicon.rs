@@ -9,8 +9,35 @@
 
 use crate::date::{Date, Precision};
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+
+/// FxHash: the phrase tables are built and probed with short string keys, where
+/// SipHash's protection against crafted keys costs more than the whole lookup.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// A lexicon line that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -85,14 +112,14 @@ pub struct Lexicon {
     pub organizations: Vec<Organization>,
     pub people: Vec<Person>,
     /// Phrase key -> (file rank, entries).
-    phrases: HashMap<String, (u32, Vec<Entry>)>,
+    phrases: FastMap<String, (u32, Vec<Entry>)>,
     /// Every proper prefix (in tokens) of a key, to stop extending a match early.
-    prefixes: HashSet<String>,
-    person_ids: HashMap<String, u32>,
+    prefixes: FastSet<String>,
+    person_ids: FastMap<String, u32>,
     /// Folded surname (last word of the canonical name) -> people with that surname.
-    surnames: HashMap<String, Vec<u32>>,
-    country_ids: HashMap<String, u32>,
-    org_ids: HashMap<String, u32>,
+    surnames: FastMap<String, Vec<u32>>,
+    country_ids: FastMap<String, u32>,
+    org_ids: FastMap<String, u32>,
     /// Longest key, in tokens.
     pub max_tokens: usize,
     rank: u32,
@@ -134,6 +161,23 @@ pub fn acronym_key(form: &str) -> String {
 
 /// Keys of a lexicon value: its tokens folded and joined; a one-token acronym keeps its case.
 fn value_key(value: &str) -> Option<(String, usize)> {
+    // Plain words tokenize at spaces; anything else goes through the tokenizer.
+    if value.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ') && value.bytes().any(|b| b != b' ') {
+        let words: Vec<&str> = value.split_whitespace().collect();
+        if let [one] = words.as_slice() {
+            if is_acronym(one) {
+                return Some((acronym_key(one), 1));
+            }
+            if annals_text::tokenize(one).len() != 1 {
+                return tokenized_key(value);
+            }
+        }
+        return Some((words.iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join(" "), words.len()));
+    }
+    tokenized_key(value)
+}
+
+fn tokenized_key(value: &str) -> Option<(String, usize)> {
     let tokens = annals_text::tokenize(value);
     let forms: Vec<&str> = tokens.iter().map(|t| t.form(value)).collect();
     match forms.as_slice() {
@@ -371,7 +415,9 @@ impl Lexicon {
                     prefix.push(' ');
                 }
                 prefix.push_str(part);
-                self.prefixes.insert(prefix.clone());
+                if !self.prefixes.contains(prefix.as_str()) {
+                    self.prefixes.insert(prefix.clone());
+                }
             }
         }
         let rank = self.rank;
@@ -444,4 +490,23 @@ impl Person {
 /// Precision helper for callers that parse document dates.
 pub fn parse_date(text: &str) -> Option<Date> {
     Date::parse(text).map(|(d, _): (Date, Precision)| d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path of `value_key` must give the tokenizer's keys.
+    #[test]
+    fn plain_values_key_like_the_tokenizer() {
+        for (_, text) in BUILTIN {
+            for line in text.lines().filter(|l| !l.starts_with('#')) {
+                for field in line.split('\t') {
+                    for v in field.split('|').map(str::trim).filter(|v| !v.is_empty()) {
+                        assert_eq!(value_key(v), tokenized_key(v), "{v:?}");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -60,9 +60,9 @@ fn sector_ok(expected: &str, got: &ActorCode) -> bool {
     }
 }
 
-/// The target is 85% on the test half; the lexicons reach 74.5% (dev 85.1%),
+/// The target is 85% on the test half; the lexicons reach 77.3% (dev 85.1%),
 /// so this floor guards what is measured until the target is met.
-const TEST_FLOOR: f64 = 73.0;
+const TEST_FLOOR: f64 = 76.0;
 
 #[test]
 fn actor_cases_test_half_stays_above_its_floor() {
