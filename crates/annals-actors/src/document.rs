@@ -177,8 +177,32 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
             i = j.max(i + 1);
         }
     }
+    share_heads_across_conjunctions(sentences, &mut out);
     fill_countries_from_sentence(sentences, &mut out);
     out
+}
+
+/// "Hungarian and Romanian officials": a bare country adjective joined by "and", "or"
+/// or a comma to the next mention takes that mention's sector.
+fn share_heads_across_conjunctions(sentences: &[Vec<TaggedToken<'_>>], mentions: &mut [Mention]) {
+    for k in (0..mentions.len().saturating_sub(1)).rev() {
+        let (a, b) = (&mentions[k], &mentions[k + 1]);
+        if a.sentence != b.sentence || a.rule != MentionRule::Lexicon || b.rule != MentionRule::Lexicon {
+            continue;
+        }
+        let Some(sent) = sentences.get(a.sentence) else { continue };
+        let between = &sent[a.tokens.end.min(b.tokens.start)..b.tokens.start];
+        let joined = !between.is_empty() && between.iter().all(|t| matches!(t.form, "and" | "or" | ","));
+        let bare = a.code.sector.is_none()
+            && a.code.org.is_none()
+            && a.code.name.is_none()
+            && a.code.country.is_some()
+            && sent.get(a.tokens.end - 1).is_some_and(|t| t.upos == "ADJ");
+        if joined && bare && b.code.sector.is_some() && b.code.name.is_none() && b.code.org.is_none() {
+            let sector = b.code.sector.clone();
+            mentions[k].code.sector = sector;
+        }
+    }
 }
 
 /// Whether token `k` of sentence `si` already belongs to a mention.

@@ -284,3 +284,19 @@ fn a_bare_surname_names_the_one_office_holder_of_that_name() {
     assert!(lex.resolve("Blinken", day("2015-05-01"), None).is_empty());
     assert!(lex.resolve("Blinken", None, None).is_empty());
 }
+
+#[test]
+fn compound_adjectives_share_the_head_in_running_text() {
+    let lex = lexicon();
+    let text = "Hungarian and Romanian officials met .";
+    let mut sents = tagged(text);
+    // The crude tagger calls capitalized words PROPN; these are adjectives.
+    for t in sents[0].iter_mut().take(3) {
+        if t.form != "and" {
+            t.upos = "ADJ";
+        }
+    }
+    let mentions = annals_actors::find_mentions(&lex, &sents, None);
+    let codes: Vec<_> = mentions.iter().map(|m| (m.code.country.as_deref(), m.code.sector.as_deref())).collect();
+    assert_eq!(codes, [(Some("HUN"), Some("GOV")), (Some("ROU"), Some("GOV"))], "{mentions:#?}");
+}

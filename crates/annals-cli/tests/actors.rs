@@ -180,3 +180,28 @@ fn rafah_article_actors_resolve_as_specified() {
         s(a, "country").as_deref() == Some("ISR") && matches!(s(a, "sector").as_deref(), Some("PTY" | "GOV"))
     });
 }
+
+/// Expected-output test: `tests/data/actors-sample.txt` (our own text) against
+/// `actors-sample.expected.jsonl`. Run with UPDATE_EXPECT=1 to rewrite the expectation
+/// after a deliberate change, and review the diff.
+#[test]
+fn actors_sample_matches_its_expected_output() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let input = dir.join("actors-sample.txt");
+    let expected_path = dir.join("actors-sample.expected.jsonl");
+    let out = annals(&["actors", "--date", "2024-06-01", input.to_str().expect("utf-8 path")], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // One line per actor, easier to review than one long line per document.
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut got = String::new();
+    for a in doc["actors"].as_array().expect("actors") {
+        got.push_str(&a.to_string());
+        got.push('\n');
+    }
+    if std::env::var("UPDATE_EXPECT").is_ok_and(|v| v == "1") {
+        std::fs::write(&expected_path, &got).expect("write expectation");
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).expect("expected output exists (UPDATE_EXPECT=1 writes it)");
+    assert_eq!(got, expected, "actors output changed; rerun with UPDATE_EXPECT=1 and review the diff");
+}
