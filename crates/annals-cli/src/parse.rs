@@ -19,7 +19,8 @@ pub struct ParseArgs {
     /// `text`, optional `id`); none or `-` reads standard input.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Keep this CoNLL-U file's sentences and words and fill in the predictions.
+    /// Keep this CoNLL-U file's sentences and words and fill in the predictions
+    /// (`-` reads standard input).
     #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
     pub conllu_in: Option<PathBuf>,
     #[command(flatten)]
@@ -95,10 +96,20 @@ fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     bar
 }
 
+/// Reads a CoNLL-U file; `-` reads standard input.
 fn read_conllu(path: &PathBuf) -> Result<Vec<ConlluSentence>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("cannot read standard input")?;
+        ("<stdin>".to_string(), b)
+    } else {
+        (path.display().to_string(), std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?)
+    };
     let text = String::from_utf8_lossy(&bytes);
-    conllu::parse(&text).with_context(|| format!("{}", path.display()))
+    if matches!(text, std::borrow::Cow::Owned(_)) {
+        eprintln!("warning: {name}: invalid UTF-8, replaced by U+FFFD");
+    }
+    conllu::parse(&text).with_context(|| name.clone())
 }
 
 fn annotate_all(models: &Models, mut sentences: Vec<ConlluSentence>) -> Vec<ConlluSentence> {

@@ -726,3 +726,13 @@ fn train_all_smoke() {
     run.expect_no_panic().expect_code(1);
     assert_eq!(run.stderr.trim_end().lines().count(), 1, "{}", run.stderr);
 }
+
+/// Regression: `--conllu-in -` read a file named "-" instead of standard input.
+#[test]
+fn conllu_in_reads_standard_input() {
+    let input = "1\tPeace\t_\t_\t_\t_\t2\tnsubj\t_\t_\n2\tholds\t_\t_\t_\t_\t0\troot\t_\t_\n\n";
+    let run = annals(&["parse", "--conllu-in", "-"], Some(input.as_bytes()));
+    run.expect_no_panic().expect_code(0);
+    let forms: Vec<&str> = run.stdout.lines().filter_map(|l| l.split('\t').nth(1)).collect();
+    assert_eq!(forms, ["Peace", "holds"], "{}", run.stdout);
+}
