@@ -122,7 +122,7 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
                     && i > 0
                     && sent[i - 1].form.eq_ignore_ascii_case("the")
                 {
-                    if let Some(code) = last_organization(&out, si) {
+                    if let Some(code) = last_organization(lex, &out, si) {
                         out.push(mention(si, sent, i - 1, i + 1, code, MentionRule::Anaphor));
                     }
                 }
@@ -248,10 +248,21 @@ fn last_person(mentions: &[Mention], sentence: usize) -> Option<ActorCode> {
         .map(|m| m.code.clone())
 }
 
-/// The most recent organization, if the current and previous sentences name only one.
-fn last_organization(mentions: &[Mention], sentence: usize) -> Option<ActorCode> {
-    let recent: Vec<&Mention> =
-        mentions.iter().filter(|m| m.code.org.is_some() && m.sentence + 1 >= sentence).collect();
+/// Whether an organization can be "the group" / "the militants": a non-state group,
+/// not a government body, army or international organization (by the organization's
+/// own sector, whatever the mention's modifiers made of it).
+fn is_group_like(lex: &Lexicon, code: &ActorCode) -> bool {
+    let sector = code.org.as_deref().and_then(|o| lex.organization_named(o)).map(|o| o.sector.as_ref());
+    !matches!(sector, Some("GOV" | "MIL" | "COP" | "SPY" | "IGO" | "LEG" | "JUD"))
+}
+
+/// The most recent compatible organization, if the current and previous sentences name
+/// only one.
+fn last_organization(lex: &Lexicon, mentions: &[Mention], sentence: usize) -> Option<ActorCode> {
+    let recent: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| m.code.org.is_some() && is_group_like(lex, &m.code) && m.sentence + 1 >= sentence)
+        .collect();
     let first = recent.first()?;
     if recent.iter().any(|m| m.code.org != first.code.org) {
         return None;

@@ -454,6 +454,11 @@ impl Lexicon {
         self.organizations.get(id as usize)
     }
 
+    /// The organization with this canonical name.
+    pub fn organization_named(&self, org: &str) -> Option<&Organization> {
+        self.org_ids.get(org).and_then(|&id| self.organization(id))
+    }
+
     pub fn person(&self, id: u32) -> Option<&Person> {
         self.people.get(id as usize)
     }

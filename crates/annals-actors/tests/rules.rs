@@ -300,3 +300,12 @@ fn compound_adjectives_share_the_head_in_running_text() {
     let codes: Vec<_> = mentions.iter().map(|m| (m.code.country.as_deref(), m.code.sector.as_deref())).collect();
     assert_eq!(codes, [(Some("HUN"), Some("GOV")), (Some("ROU"), Some("GOV"))], "{mentions:#?}");
 }
+
+#[test]
+fn the_group_skips_governments_and_international_bodies() {
+    let lex = lexicon();
+    let text = "Hamas fighters attacked a UN convoy .\nThe group said the convoy carried soldiers .";
+    let mentions = annals_actors::find_mentions(&lex, &tagged(text), None);
+    let group = mentions.iter().find(|m| m.rule == annals_actors::MentionRule::Anaphor).expect("anaphor resolved");
+    assert_eq!(group.code.org.as_deref(), Some("Hamas"), "{mentions:#?}");
+}
