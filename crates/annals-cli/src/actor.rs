@@ -115,6 +115,8 @@ pub fn run_actors(a: &ActorsArgs) -> Result<()> {
     let default_date = a.date.as_deref().map(|d| parse_date(d, "--date")).transpose()?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    // Drawn on standard error only when it is a terminal.
+    let bar = crate::parse::progress(docs.len() as u64, "documents");
     for chunk in docs.chunks(64) {
         let rendered: Vec<String> = chunk
             .par_iter()
@@ -133,7 +135,9 @@ pub fn run_actors(a: &ActorsArgs) -> Result<()> {
         for r in rendered {
             writeln!(out, "{r}")?;
         }
+        bar.inc(chunk.len() as u64);
     }
+    bar.finish_and_clear();
     Ok(out.flush()?)
 }
 

@@ -86,7 +86,7 @@ pub fn run_parse(a: &ParseArgs) -> Result<()> {
     Ok(out.flush()?)
 }
 
-fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
+pub(crate) fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(len);
     if let Ok(style) =
         indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {what} {{per_sec}} eta {{eta}}"))
