@@ -90,7 +90,16 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
             // A lexicon word used as a verb ("Israel reiterated its resolve" is fine, but
             // "they will court voters") is not an actor.
             let verb = (m.start..m.end).any(|k| matches!(sent[k].upos, "VERB" | "AUX"));
-            if !verb {
+            // A proper name written in lowercase in running text is a common word
+            // ("forced labour", "roast turkey").
+            let lowercase = (m.start..m.end).all(|k| !sent[k].form.chars().any(char::is_uppercase));
+            let proper = m.entries.iter().all(|e| {
+                matches!(
+                    e,
+                    Entry::Organization(_) | Entry::Person(_) | Entry::Country(_) | Entry::Seat(_) | Entry::Place(_)
+                )
+            });
+            if !verb && !(lowercase && proper) {
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
             }
         }

@@ -309,3 +309,14 @@ fn the_group_skips_governments_and_international_bodies() {
     let group = mentions.iter().find(|m| m.rule == annals_actors::MentionRule::Anaphor).expect("anaphor resolved");
     assert_eq!(group.code.org.as_deref(), Some("Hamas"), "{mentions:#?}");
 }
+
+#[test]
+fn lowercase_proper_names_in_running_text_are_common_words() {
+    let lex = lexicon();
+    let text = "Workers ate turkey , not hamas .\nThe Hamas leaders met in Egypt .";
+    let mut lexicon_with_turkey = lex.clone();
+    lexicon_with_turkey.add_file("countries.tsv", "TUR\tTurkey\tTurkey\tTurkish\tAnkara\n").expect("extra country");
+    let mentions = annals_actors::find_mentions(&lexicon_with_turkey, &tagged(text), None);
+    let texts: Vec<&str> = mentions.iter().map(|m| &text[m.start..m.end]).collect();
+    assert_eq!(texts, ["Hamas", "Egypt"], "{mentions:#?}");
+}
