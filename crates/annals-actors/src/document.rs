@@ -99,7 +99,7 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
                     Entry::Organization(_) | Entry::Person(_) | Entry::Country(_) | Entry::Seat(_) | Entry::Place(_)
                 )
             });
-            if !verb && !(lowercase && proper) {
+            if !(verb || lowercase && proper) {
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
             }
         }
