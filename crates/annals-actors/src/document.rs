@@ -123,7 +123,7 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
                 }
                 if sent[i].upos == "PRON" || sent[i].upos == "DET" {
                     if PRONOUNS.contains(&key.as_str()) {
-                        if let Some(code) = last_person(&out, si) {
+                        if let Some(code) = last_person(&out, si, pronoun_gender(&key)) {
                             out.push(mention(si, sent, i, i + 1, code, MentionRule::Pronoun));
                         }
                     }
@@ -239,21 +239,51 @@ fn ends_in_title(lex: &Lexicon, forms: &[&str]) -> bool {
     })
 }
 
-/// The most recent person subject (else person) mentioned, if the current and previous
-/// sentences name only one person.
-fn last_person(mentions: &[Mention], sentence: usize) -> Option<ActorCode> {
-    let recent: Vec<&Mention> =
-        mentions.iter().filter(|m| m.code.name.is_some() && m.sentence + 1 >= sentence).collect();
+/// Given names and their gender (`data/given_names.tsv`), for pronoun agreement.
+static GIVEN_NAMES: std::sync::LazyLock<HashMap<String, char>> = std::sync::LazyLock::new(|| {
+    include_str!("../data/given_names.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let (name, g) = l.split_once('\t')?;
+            let g = g.trim().chars().next().filter(|c| matches!(c, 'm' | 'f'))?;
+            Some((crate::lexicon::fold(name.trim()), g))
+        })
+        .collect()
+});
+
+fn pronoun_gender(pronoun: &str) -> Option<char> {
+    match pronoun {
+        "he" | "him" | "his" | "himself" => Some('m'),
+        "she" | "her" | "hers" | "herself" => Some('f'),
+        _ => None,
+    }
+}
+
+/// The gender of a person by the first given name of their name, if known.
+fn person_gender(code: &ActorCode) -> Option<char> {
+    let first = code.name.as_deref()?.split_whitespace().next()?;
+    GIVEN_NAMES.get(&crate::lexicon::fold(first)).copied()
+}
+
+/// The most recent person subject (else person) that agrees with the pronoun, if the
+/// current and previous sentences name only one such person.
+fn last_person(mentions: &[Mention], sentence: usize, gender: Option<char>) -> Option<ActorCode> {
+    let agrees = |m: &&Mention| {
+        m.code.name.is_some() && (gender.is_none() || person_gender(&m.code).is_none_or(|g| Some(g) == gender))
+    };
+    let recent: Vec<&Mention> = mentions.iter().filter(|m| m.sentence + 1 >= sentence).filter(agrees).collect();
     let first = recent.first()?;
     if recent.iter().any(|m| m.code.name != first.code.name) {
         return None;
     }
-    // The last person subject; without a parse, the last person.
+    // The last agreeing person subject; without a parse, the last agreeing person.
     mentions
         .iter()
         .rev()
-        .find(|m| m.code.name.is_some() && m.subject)
-        .or_else(|| mentions.iter().rev().find(|m| m.code.name.is_some()))
+        .filter(agrees)
+        .find(|m| m.subject)
+        .or_else(|| mentions.iter().rev().find(agrees))
         .map(|m| m.code.clone())
 }
 

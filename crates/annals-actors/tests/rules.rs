@@ -320,3 +320,17 @@ fn lowercase_proper_names_in_running_text_are_common_words() {
     let texts: Vec<&str> = mentions.iter().map(|m| &text[m.start..m.end]).collect();
     assert_eq!(texts, ["Hamas", "Egypt"], "{mentions:#?}");
 }
+
+#[test]
+fn pronouns_agree_in_gender_with_their_antecedent() {
+    let lex = lexicon();
+    // "She" cannot be Antony Blinken: it goes to the one woman in view.
+    let text = "Antony Blinken met Governor Maria Lopez .\nShe said the talks went well .";
+    let mentions = annals_actors::find_mentions(&lex, &tagged(text), day("2024-05-01"));
+    let she = mentions.iter().find(|m| m.rule == annals_actors::MentionRule::Pronoun).expect("pronoun resolved");
+    assert_eq!(she.code.name.as_deref(), Some("Maria Lopez"), "{mentions:#?}");
+    // "He" sees two men: unresolved.
+    let text = "Antony Blinken met Governor Vadim Shumkov .\nHe said nothing .";
+    let mentions = annals_actors::find_mentions(&lex, &tagged(text), day("2024-05-01"));
+    assert!(mentions.iter().all(|m| m.rule != annals_actors::MentionRule::Pronoun), "{mentions:#?}");
+}
