@@ -7,7 +7,7 @@
 //! match. Later files win over earlier ones for the same key, which is how a user's
 //! `--lexicon DIR` overrides the built-in entries.
 
-use crate::date::{Date, Precision};
+use crate::date::Date;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use unicode_normalization::char::is_combining_mark;
@@ -200,6 +200,18 @@ fn check_code(file: &str, line: usize, field: &str, value: &str, what: &str) -> 
     }
 }
 
+/// Organizations and people share their first columns: a name, an optional country
+/// (third column) and a sector (fourth).
+fn check_name_country_sector(file: &str, line: usize, fields: &[&str], what: &str) -> Result<(), LexiconError> {
+    if fields[0].is_empty() {
+        return Err(LexiconError { file: file.into(), line, message: format!("empty {what} name") });
+    }
+    if !fields[2].is_empty() {
+        check_code(file, line, "country", fields[2], what)?;
+    }
+    check_code(file, line, "sector", fields[3], what)
+}
+
 impl Lexicon {
     /// The lexicons compiled into the binary.
     pub fn builtin() -> Result<Lexicon, LexiconError> {
@@ -283,13 +295,7 @@ impl Lexicon {
                     }
                 }
                 "organizations" => {
-                    if fields[0].is_empty() {
-                        return Err(err("empty organization name".into()));
-                    }
-                    if !fields[2].is_empty() {
-                        check_code(name, line, "country", fields[2], "organization")?;
-                    }
-                    check_code(name, line, "sector", fields[3], "organization")?;
+                    check_name_country_sector(name, line, &fields, "organization")?;
                     let org = Organization {
                         org: fields[0].into(),
                         country: (!fields[2].is_empty()).then(|| fields[2].into()),
@@ -335,13 +341,7 @@ impl Lexicon {
                     }
                 }
                 "people" => {
-                    if fields[0].is_empty() {
-                        return Err(err("empty person name".into()));
-                    }
-                    if !fields[2].is_empty() {
-                        check_code(name, line, "country", fields[2], "person")?;
-                    }
-                    check_code(name, line, "sector", fields[3], "person")?;
+                    check_name_country_sector(name, line, &fields, "person")?;
                     let bound = |f: &str, end: bool| -> Result<Option<Date>, LexiconError> {
                         if f.is_empty() {
                             return Ok(None);
@@ -490,11 +490,6 @@ impl Person {
     pub fn last_role_before(&self, date: Date) -> Option<&Role> {
         self.roles.iter().filter(|r| r.until.is_some_and(|u| u < date)).max_by_key(|r| r.until)
     }
-}
-
-/// Precision helper for callers that parse document dates.
-pub fn parse_date(text: &str) -> Option<Date> {
-    Date::parse(text).map(|(d, _): (Date, Precision)| d)
 }
 
 #[cfg(test)]

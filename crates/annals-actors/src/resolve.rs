@@ -91,7 +91,12 @@ pub fn find_matches<'a>(lex: &'a Lexicon, forms: &[&str]) -> Vec<PhraseMatch<'a>
     let mut i = 0;
     let mut key = String::new();
     while i < forms.len() {
-        let mut best: Option<(usize, &'a [Entry])> = lex.get(&acronym_key(forms[i])).map(|e| (i + 1, e));
+        // Acronym keys hold no lowercase letter: skip the lookup for ordinary words.
+        let mut best: Option<(usize, &'a [Entry])> = if forms[i].chars().any(char::is_lowercase) {
+            None
+        } else {
+            lex.get(&acronym_key(forms[i])).map(|e| (i + 1, e))
+        };
         key.clear();
         let stop = forms.len().min(i + lex.max_tokens.max(1));
         for (j, k) in keys.iter().enumerate().take(stop).skip(i) {
@@ -228,7 +233,7 @@ impl Lexicon {
         }
         let core: Vec<&PhraseMatch<'_>> = matches.iter().filter(|m| m.start >= start && m.end <= end).collect();
         let rest: Vec<&PhraseMatch<'_>> = matches.iter().filter(|m| m.start >= end).collect();
-        let mut reading = self.read_core(forms, &core, start, end, date);
+        let mut reading = self.read_core(forms, &core, end, date);
         // A bare surname ("Museveni") names the one known person of that surname who
         // held a role on the date, if there is exactly one.
         if core.is_empty() && end == start + 1 && is_name_token(forms[start]) {
@@ -300,14 +305,7 @@ impl Lexicon {
         })
     }
 
-    fn read_core(
-        &self,
-        forms: &[&str],
-        core: &[&PhraseMatch<'_>],
-        start: usize,
-        end: usize,
-        date: Option<Date>,
-    ) -> Reading {
+    fn read_core(&self, forms: &[&str], core: &[&PhraseMatch<'_>], end: usize, date: Option<Date>) -> Reading {
         let mut r = Reading::default();
         let mut last_title_end = None;
         let mut head: Option<(String, bool)> = None; // (sector, generic GOV title/agent)
@@ -395,7 +393,6 @@ impl Lexicon {
                 }
             }
         }
-        let _ = start;
         r
     }
 }

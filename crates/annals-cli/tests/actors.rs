@@ -1,26 +1,13 @@
 //! `annals actor` and `annals actors` end to end: the JSON contract, standard input
 //! with per-line dates and contexts, user lexicons, and errors naming file and line.
 
-use std::io::Write;
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn annals(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_annals"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("annals starts");
-    let mut pipe = child.stdin.take().expect("piped stdin");
-    let input = stdin.to_string();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(input.as_bytes());
-    });
-    let out = child.wait_with_output().expect("annals runs");
-    let _ = writer.join();
-    out
+    common::run_annals(args, stdin.as_bytes())
 }
 
 fn temp_dir(name: &str) -> PathBuf {

@@ -5,9 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write as _;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 // ---------------------------------------------------------------------------------------
@@ -37,22 +37,7 @@ impl Run {
 
 /// Runs `annals ARGS`, feeding `stdin` (or nothing) to standard input.
 fn annals<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_annals"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot start the annals binary");
-    let input = stdin.unwrap_or_default().to_vec();
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    // Write from another thread so that a large input cannot deadlock against output.
-    let writer = std::thread::spawn(move || {
-        // The binary may exit without reading (usage errors): a broken pipe is fine.
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("cannot wait for annals");
-    writer.join().expect("stdin writer thread panicked");
+    let out = common::run_annals(args, stdin.unwrap_or_default());
     Run {
         code: out.status.code(),
         stdout: String::from_utf8(out.stdout).expect("annals wrote invalid UTF-8 to stdout"),

@@ -469,7 +469,9 @@ impl HashedWeights {
     }
 }
 
-/// Averaged-perceptron training in a hashed feature space of `2^bits` buckets.
+/// Averaged-perceptron training in a hashed feature space of `2^bits` buckets of
+/// `n_classes` weights each; it finishes into [`HashedWeights`] (a few classes, 14-bit)
+/// or [`HashedRows`] (tens of classes, 8-bit).
 pub struct HashedTrainer {
     bits: u32,
     n_classes: usize,
@@ -481,21 +483,20 @@ pub struct HashedTrainer {
 impl HashedTrainer {
     pub fn new(bits: u32, n_classes: usize) -> Self {
         let bits = bits.clamp(8, 26);
-        let n_classes = n_classes.clamp(1, HASHED_CLASSES);
-        let size = (1usize << bits) * HASHED_CLASSES;
+        let n_classes = n_classes.clamp(1, 256);
+        let size = (1usize << bits) * n_classes;
         HashedTrainer { bits, n_classes, w: vec![0.0; size], u: vec![0.0; size], time: 1.0 }
     }
 
-    /// Current (unaveraged) scores of the classes for `feats`.
-    pub fn score(&self, feats: &[u64]) -> [f32; HASHED_CLASSES] {
-        let mut s = [0f32; HASHED_CLASSES];
+    /// Adds the current (unaveraged) weights of `feats` to `scores`.
+    pub fn score(&self, feats: &[u64], scores: &mut [f32]) {
+        let c = self.n_classes;
         for &f in feats {
-            let base = bucket_of(f, self.bits) * HASHED_CLASSES;
-            for (sk, w) in s.iter_mut().zip(&self.w[base..base + HASHED_CLASSES]) {
-                *sk += *w;
+            let base = bucket_of(f, self.bits) * c;
+            for (s, w) in scores.iter_mut().zip(&self.w[base..base + c]) {
+                *s += *w;
             }
         }
-        s
     }
 
     pub fn update(&mut self, feats: &[u64], truth: usize, guess: usize) {
@@ -503,7 +504,7 @@ impl HashedTrainer {
             return;
         }
         for &f in feats {
-            let base = bucket_of(f, self.bits) * HASHED_CLASSES;
+            let base = bucket_of(f, self.bits) * self.n_classes;
             self.w[base + truth] += 1.0;
             self.u[base + truth] += self.time;
             self.w[base + guess] -= 1.0;
@@ -515,19 +516,33 @@ impl HashedTrainer {
         self.time += 1.0;
     }
 
-    /// Averages and quantizes to 14 bits.
-    pub fn finish(&self) -> HashedWeights {
-        let avg: Vec<f32> = self.w.iter().zip(&self.u).map(|(&w, &u)| (w as f64 - u / self.time) as f32).collect();
+    fn averaged(&self) -> Vec<f32> {
+        self.w.iter().zip(&self.u).map(|(&w, &u)| (w as f64 - u / self.time) as f32).collect()
+    }
+
+    /// Averages and quantizes to 14 bits (at most [`HASHED_CLASSES`] classes).
+    pub fn finish_weights(&self) -> HashedWeights {
+        let avg = self.averaged();
         let max_abs = avg.iter().fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max_abs > 0.0 { max_abs / WEIGHT_MAX as f32 } else { 1.0 };
+        let n_classes = self.n_classes.min(HASHED_CLASSES);
         let packed = avg
-            .chunks_exact(HASHED_CLASSES)
+            .chunks_exact(self.n_classes)
             .map(|c| {
-                let q: Vec<i16> = c[..self.n_classes].iter().map(|&w| (w / scale).round() as i16).collect();
+                let q: Vec<i16> = c[..n_classes].iter().map(|&w| (w / scale).round() as i16).collect();
                 pack(&q)
             })
             .collect();
-        HashedWeights { bits: self.bits, n_classes: self.n_classes, scale, packed }
+        HashedWeights { bits: self.bits, n_classes, scale, packed }
+    }
+
+    /// Averages and quantizes to 8 bits. The scale clips the largest `clip` share of
+    /// weights (by magnitude) so that the bulk of them keeps its resolution.
+    pub fn finish_rows(&self, clip: f64) -> HashedRows {
+        let avg = self.averaged();
+        let scale = clipped_scale(&avg, clip);
+        let flat: Vec<i8> = avg.iter().map(|&w| (w / scale).round().clamp(-127.0, 127.0) as i8).collect();
+        HashedRows::new(self.bits, self.n_classes, scale, &flat)
     }
 }
 
@@ -540,7 +555,7 @@ struct Line([i8; 64]);
 /// classes (the arc labeler): a feature's bucket is the high bits of its hash, and the
 /// bucket holds one signed byte per class padded to whole cache lines, so a lookup
 /// reads one aligned line (up to 64 classes) and adds it with vector instructions.
-/// Training runs in the same hashed space ([`HashedRowsTrainer`]).
+/// Training runs in the same hashed space ([`HashedTrainer`]).
 #[derive(Debug, Clone)]
 pub struct HashedRows {
     bits: u32,
@@ -632,61 +647,6 @@ impl HashedRows {
     }
 }
 
-/// Averaged-perceptron training for [`HashedRows`].
-pub struct HashedRowsTrainer {
-    bits: u32,
-    n_classes: usize,
-    w: Vec<f32>,
-    u: Vec<f64>,
-    time: f64,
-}
-
-impl HashedRowsTrainer {
-    pub fn new(bits: u32, n_classes: usize) -> Self {
-        let bits = bits.clamp(8, 24);
-        let n_classes = n_classes.clamp(1, 256);
-        let size = (1usize << bits) * n_classes;
-        HashedRowsTrainer { bits, n_classes, w: vec![0.0; size], u: vec![0.0; size], time: 1.0 }
-    }
-
-    /// Current (unaveraged) scores of the classes for `feats`.
-    pub fn score(&self, feats: &[u64], scores: &mut [f32]) {
-        let c = self.n_classes;
-        for &f in feats {
-            let base = bucket_of(f, self.bits) * c;
-            for (s, w) in scores.iter_mut().zip(&self.w[base..base + c]) {
-                *s += *w;
-            }
-        }
-    }
-
-    pub fn update(&mut self, feats: &[u64], truth: usize, guess: usize) {
-        if truth == guess || truth >= self.n_classes || guess >= self.n_classes {
-            return;
-        }
-        for &f in feats {
-            let base = bucket_of(f, self.bits) * self.n_classes;
-            self.w[base + truth] += 1.0;
-            self.u[base + truth] += self.time;
-            self.w[base + guess] -= 1.0;
-            self.u[base + guess] -= self.time;
-        }
-    }
-
-    pub fn tick(&mut self) {
-        self.time += 1.0;
-    }
-
-    /// Averages and quantizes to 8 bits. The scale clips the largest `clip` share of
-    /// weights (by magnitude) so that the bulk of them keeps its resolution.
-    pub fn finish(&self, clip: f64) -> HashedRows {
-        let avg: Vec<f32> = self.w.iter().zip(&self.u).map(|(&w, &u)| (w as f64 - u / self.time) as f32).collect();
-        let scale = clipped_scale(&avg, clip);
-        let flat: Vec<i8> = avg.iter().map(|&w| (w / scale).round().clamp(-127.0, 127.0) as i8).collect();
-        HashedRows::new(self.bits, self.n_classes, scale, &flat)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -726,7 +686,7 @@ mod tests {
 
     #[test]
     fn hashed_rows_learn_and_round_trip() {
-        let mut t = HashedRowsTrainer::new(10, 5);
+        let mut t = HashedTrainer::new(10, 5);
         let k = |x: u64| finalize(x);
         let data: Vec<(Vec<u64>, usize)> = (0..5).map(|c| (vec![k(100 + c as u64), k(7)], c)).collect();
         for _ in 0..20 {
@@ -738,7 +698,7 @@ mod tests {
                 t.tick();
             }
         }
-        let w = t.finish(0.001);
+        let w = t.finish_rows(0.001);
         for (f, y) in &data {
             let mut s = vec![0i32; 5];
             w.score(f, &mut s);
@@ -762,13 +722,14 @@ mod tests {
             vec![(vec![k(11), k(99)], 0), (vec![k(13), k(99)], 1), (vec![k(15), k(99)], 2)];
         for _ in 0..5 {
             for (f, y) in &data {
-                let s = t.score(f);
+                let mut s = [0f32; 3];
+                t.score(f, &mut s);
                 let g = (0..3).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap();
                 t.update(f, *y, g);
                 t.tick();
             }
         }
-        let w = t.finish();
+        let w = t.finish_weights();
         for (f, y) in &data {
             let s = w.score(f);
             let g = (0..3).max_by_key(|&a| s[a]).unwrap();

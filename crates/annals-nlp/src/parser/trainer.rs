@@ -7,7 +7,7 @@ use super::model::{
 };
 use super::state::{Move, State};
 use crate::conllu::ConlluSentence;
-use crate::perceptron::{HashedRowsTrainer, HashedTrainer};
+use crate::perceptron::HashedTrainer;
 use crate::rng::Rng;
 use crate::tagger::argmax;
 use std::collections::BTreeSet;
@@ -178,7 +178,7 @@ pub fn train_parser(
         .collect();
 
     let mut model = HashedTrainer::new(opts.hash_bits, 3);
-    let mut labeler = HashedRowsTrainer::new(opts.label_bits, n_labels);
+    let mut labeler = HashedTrainer::new(opts.label_bits, n_labels);
     let mut rng = Rng::new(opts.seed);
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut f = [0u64; N_FEATURES];
@@ -192,7 +192,8 @@ pub fn train_parser(
             let mut st = State::new(x.word.len());
             while !st.is_terminal() {
                 features(&st, x, &mut f);
-                let scores = model.score(&f);
+                let mut scores = [0f32; 3];
+                model.score(&f, &mut scores);
                 let ok = valid(&st);
                 let costs = [
                     if ok[SHIFT] { gold.shift_cost(&st) } else { usize::MAX },
@@ -249,7 +250,7 @@ pub fn train_parser(
         }
         progress(epoch + 1, right as f64 / total.max(1) as f64);
     }
-    Parser { labels, root_label, transitions: model.finish(), labeler: labeler.finish(0.001) }
+    Parser { labels, root_label, transitions: model.finish_weights(), labeler: labeler.finish_rows(0.001) }
 }
 
 #[cfg(test)]
