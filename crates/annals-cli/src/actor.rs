@@ -31,15 +31,37 @@ pub struct LexiconArgs {
     pub lexicon: Option<PathBuf>,
 }
 
-/// The built-in lexicons plus the user's files.
+/// The built-in lexicons plus the user's files; the folder must hold at least one.
 pub fn load_lexicon(args: &LexiconArgs) -> Result<Lexicon> {
-    let mut lex = Lexicon::builtin().context("the built-in lexicons are invalid")?;
+    let (lex, found) = load_actor_files(args)?;
+    if let (Some(dir), 0) = (&args.lexicon, found) {
+        bail!("{} holds no lexicon file ({})", dir.display(), ACTOR_FILES.join(", "));
+    }
+    Ok(lex)
+}
+
+/// Like [`load_lexicon`], for commands whose folder may hold other lexicons only
+/// (`annals code` also reads `triggers.tsv` and `modality.tsv`).
+pub fn load_lexicon_optional(args: &LexiconArgs) -> Result<Lexicon> {
     if let Some(dir) = &args.lexicon {
         if !dir.is_dir() {
             bail!("lexicon folder {} does not exist", dir.display());
         }
-        let mut found = 0;
-        for name in ["countries.tsv", "places.tsv", "organizations.tsv", "agents.tsv", "titles.tsv", "people.tsv"] {
+    }
+    Ok(load_actor_files(args)?.0)
+}
+
+const ACTOR_FILES: [&str; 6] =
+    ["countries.tsv", "places.tsv", "organizations.tsv", "agents.tsv", "titles.tsv", "people.tsv"];
+
+fn load_actor_files(args: &LexiconArgs) -> Result<(Lexicon, usize)> {
+    let mut lex = Lexicon::builtin().context("the built-in lexicons are invalid")?;
+    let mut found = 0;
+    if let Some(dir) = &args.lexicon {
+        if !dir.is_dir() {
+            bail!("lexicon folder {} does not exist", dir.display());
+        }
+        for name in ACTOR_FILES {
             let path = dir.join(name);
             if !path.exists() {
                 continue;
@@ -49,14 +71,8 @@ pub fn load_lexicon(args: &LexiconArgs) -> Result<Lexicon> {
             let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))?;
             lex.add_file(&path.display().to_string(), &text)?;
         }
-        if found == 0 {
-            bail!(
-                "{} holds no lexicon file (countries.tsv, places.tsv, organizations.tsv, agents.tsv, titles.tsv, people.tsv)",
-                dir.display()
-            );
-        }
     }
-    Ok(lex)
+    Ok((lex, found))
 }
 
 fn parse_date(text: &str, what: &str) -> Result<Date> {

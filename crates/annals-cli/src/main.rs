@@ -4,6 +4,8 @@
 //! Errors print as one line on standard error; a closed output pipe is not an error.
 
 mod actor;
+mod code;
+mod eval_events;
 mod input;
 mod models;
 mod parse;
@@ -27,6 +29,8 @@ enum Command {
     Parse(parse::ParseArgs),
     /// Train the NLP models from Universal Dependencies treebanks.
     Train(train::TrainArgs),
+    /// Code documents into PLOVER events (who did what to whom), with evidence.
+    Code(code::CodeArgs),
     /// Resolve actor phrases to country, sector, organization and person (JSON lines).
     Actor(actor::ActorArgs),
     /// List the actors of each document with all their mentions (JSON lines).
@@ -63,6 +67,7 @@ fn main() {
         Command::Parse(a) => parse::run_parse(&a),
         Command::Train(a) => train::run(&a),
         Command::Eval(a) => parse::run_eval(&a),
+        Command::Code(a) => code::run(&a),
         Command::Actor(a) => actor::run(&a),
         Command::Actors(a) => actor::run_actors(&a),
     };

@@ -56,6 +56,10 @@ pub enum EvalWhat {
         #[arg(long)]
         spaces: bool,
     },
+    /// Code labelled stories (CSV with `text` and `label`) and report how often the
+    /// label is among a story's events and is its most confident event, with a
+    /// confusion table.
+    Events(crate::eval_events::EvalEventsArgs),
 }
 
 pub fn run_parse(a: &ParseArgs) -> Result<()> {
@@ -216,6 +220,7 @@ pub fn run_eval(a: &EvalArgs) -> Result<()> {
             }
             Ok(())
         }
+        EvalWhat::Events(a) => crate::eval_events::run(a),
         EvalWhat::Sentences { gold, spaces } => {
             let bytes = std::fs::read(gold).with_context(|| format!("cannot read {}", gold.display()))?;
             let text = String::from_utf8_lossy(&bytes);

@@ -1,0 +1,303 @@
+//! `annals code`: documents in, PLOVER events out (JSONL, CSV or an aligned table).
+//! Runs the whole chain per document — tokens, tags, parse, actors, events — in
+//! parallel across documents, and prints events in input order.
+
+use crate::actor::LexiconArgs;
+use crate::ModelArgs;
+use annals_actors::{Date, Lexicon, Precision, TaggedToken};
+use annals_events::{code_document, CodedDocumentInput, EventLexicon, EventRecord, EventToken};
+use annals_nlp::Models;
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// One JSON object per event (the event schema).
+    Jsonl,
+    /// A readable aligned table.
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CodeArgs {
+    /// Input files or folders: .txt (one document), .jsonl and .csv (columns id, date,
+    /// text, optional title, url, source), .html; none or `-` reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Publication date of documents that carry none (YYYY-MM-DD). Without it, such
+    /// documents take today's date, with a warning.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Output format (default: table on a terminal, jsonl otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// The actor and event lexicons: built-in, plus a user's folder.
+pub fn load_lexicons(args: &LexiconArgs) -> Result<(Lexicon, EventLexicon)> {
+    let actors = crate::actor::load_lexicon_optional(args)?;
+    let mut events = EventLexicon::builtin().context("the built-in event lexicons are invalid")?;
+    if let Some(dir) = &args.lexicon {
+        for (name, triggers) in [("triggers.tsv", true), ("modality.tsv", false)] {
+            let path = dir.join(name);
+            if !path.exists() {
+                continue;
+            }
+            let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))?;
+            let file = path.display().to_string();
+            if triggers {
+                events.add_triggers(&file, &text)?;
+            } else {
+                events.add_modality(&file, &text)?;
+            }
+        }
+    }
+    Ok((actors, events))
+}
+
+/// Today's date (UTC) from the system clock.
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    Date::new(year, month, day).unwrap_or(Date { year: 1970, month: 1, day: 1 })
+}
+
+/// Tags, parses, finds actors and codes the events of one document.
+pub fn code_text(
+    models: &Models,
+    lex: &Lexicon,
+    events: &EventLexicon,
+    id: &str,
+    text: &str,
+    date: Option<(Date, Precision)>,
+) -> Vec<EventRecord> {
+    let (doc, parsed) = models.analyze_text(text);
+    let mut tagged: Vec<Vec<TaggedToken<'_>>> = Vec::with_capacity(doc.sentences.len());
+    let mut lemmas: Vec<Vec<String>> = Vec::with_capacity(doc.sentences.len());
+    for (s, p) in doc.sentences.iter().zip(&parsed) {
+        let toks = &doc.tokens[s.tokens.clone()];
+        tagged.push(
+            toks.iter()
+                .zip(&p.words)
+                .map(|(t, w)| TaggedToken {
+                    form: t.form(text),
+                    start: t.start,
+                    end: t.end,
+                    upos: models.upos(w.tag),
+                    deprel: models.deprel(w.deprel),
+                })
+                .collect(),
+        );
+        lemmas.push(p.words.iter().map(|w| w.lemma.to_lowercase()).collect());
+    }
+    let mentions = annals_actors::find_mentions(lex, &tagged, date.map(|(d, _)| d));
+    let sentences: Vec<Vec<EventToken<'_>>> = tagged
+        .iter()
+        .zip(&parsed)
+        .zip(&lemmas)
+        .map(|((toks, p), ls)| {
+            toks.iter()
+                .zip(&p.words)
+                .zip(ls)
+                .map(|((t, w), l)| EventToken {
+                    form: t.form,
+                    lemma: l,
+                    upos: t.upos,
+                    xpos: models.xpos(w.tag),
+                    head: w.head as usize,
+                    deprel: t.deprel,
+                    start: t.start,
+                    end: t.end,
+                })
+                .collect()
+        })
+        .collect();
+    code_document(events, &CodedDocumentInput { id, text, date, sentences: &sentences, mentions: &mentions })
+}
+
+pub fn run(a: &CodeArgs) -> Result<()> {
+    a.model.init_threads();
+    let default_date = match a.date.as_deref() {
+        Some(d) => match Date::parse(d) {
+            Some(x) => Some(x),
+            None => bail!("--date: not a date: {d:?} (expected YYYY-MM-DD, YYYY-MM or YYYY)"),
+        },
+        None => None,
+    };
+    let docs = crate::input::read_documents(&a.inputs)?;
+    let (lex, events) = load_lexicons(&a.lexicon)?;
+    let models = crate::models::load(a.model.models.as_deref())?;
+    let stdout = std::io::stdout();
+    let format = a.format.unwrap_or(if stdout.is_terminal() { OutputFormat::Table } else { OutputFormat::Jsonl });
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let bar = crate::parse::progress(docs.len() as u64, "documents");
+    let mut undated = 0usize;
+    let mut table_rows: Vec<[String; 8]> = Vec::new();
+    if format == OutputFormat::Csv {
+        writeln!(out, "{}", CSV_HEADER.join(","))?;
+    }
+    for chunk in docs.chunks(64) {
+        let coded: Vec<(Vec<EventRecord>, bool)> = chunk
+            .par_iter()
+            .map(|d| {
+                let parsed = d.date.as_deref().and_then(Date::parse);
+                if d.date.is_some() && parsed.is_none() {
+                    eprintln!("warning: document {}: unreadable date {:?}, using --date or today", d.id, d.date);
+                }
+                let missing = parsed.is_none() && default_date.is_none();
+                let date = parsed.or(default_date).unwrap_or((today(), Precision::Day));
+                (code_text(&models, &lex, &events, &d.id, &d.text, Some(date)), missing)
+            })
+            .collect();
+        for (records, missing) in coded {
+            undated += usize::from(missing);
+            for r in &records {
+                match format {
+                    OutputFormat::Jsonl => writeln!(out, "{}", r.to_json())?,
+                    OutputFormat::Csv => writeln!(out, "{}", csv_row(r))?,
+                    OutputFormat::Table => table_rows.push(table_row(r)),
+                }
+            }
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    if format == OutputFormat::Table {
+        write_table(&mut out, &table_rows)?;
+    }
+    if undated > 0 {
+        eprintln!("warning: {undated} document(s) had no date and took today's date ({}); pass --date", today());
+    }
+    Ok(out.flush()?)
+}
+
+const CSV_HEADER: [&str; 16] = [
+    "id",
+    "doc",
+    "sentence",
+    "event",
+    "mode",
+    "quad",
+    "source",
+    "source_country",
+    "source_sector",
+    "target",
+    "target_country",
+    "target_sector",
+    "trigger",
+    "negated",
+    "date",
+    "confidence",
+];
+
+fn join_actors(list: &[annals_events::ActorRecord], f: impl Fn(&annals_events::ActorRecord) -> String) -> String {
+    list.iter().map(f).collect::<Vec<_>>().join(";")
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_row(r: &EventRecord) -> String {
+    let fields = [
+        r.id.clone(),
+        r.doc.clone(),
+        r.sentence.to_string(),
+        r.event.to_string(),
+        r.mode.clone().unwrap_or_default(),
+        r.quad.to_string(),
+        join_actors(&r.source, |a| a.text.clone()),
+        join_actors(&r.source, |a| a.country.clone().unwrap_or_default()),
+        join_actors(&r.source, |a| a.sector.clone().unwrap_or_default()),
+        join_actors(&r.target, |a| a.text.clone()),
+        join_actors(&r.target, |a| a.country.clone().unwrap_or_default()),
+        join_actors(&r.target, |a| a.sector.clone().unwrap_or_default()),
+        r.trigger.text.clone(),
+        r.negated.to_string(),
+        r.date.clone().unwrap_or_default(),
+        format!("{:.2}", r.confidence),
+    ];
+    fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",")
+}
+
+/// An actor as a short code: `USA/GOV Antony Blinken`, `PSE/REB Hamas`.
+fn actor_code(a: &annals_events::ActorRecord) -> String {
+    let mut s = format!("{}/{}", a.country.as_deref().unwrap_or("---"), a.sector.as_deref().unwrap_or("---"));
+    if let Some(n) = a.name.as_deref().or(a.org.as_deref()) {
+        s.push(' ');
+        s.push_str(n);
+    }
+    s
+}
+
+fn table_row(r: &EventRecord) -> [String; 8] {
+    let actors = |l: &[annals_events::ActorRecord]| {
+        if l.is_empty() {
+            "-".to_string()
+        } else {
+            l.iter().map(actor_code).collect::<Vec<_>>().join(" + ")
+        }
+    };
+    let mut trig: String = r.trigger.text.chars().take(30).collect();
+    if r.negated {
+        trig = format!("NOT {trig}");
+    }
+    [
+        format!("{}:{}", r.doc, r.sentence),
+        r.event.to_string(),
+        r.mode.clone().unwrap_or_else(|| "-".into()),
+        actors(&r.source),
+        actors(&r.target),
+        trig,
+        format!("{:.2}", r.confidence),
+        r.date.clone().unwrap_or_default(),
+    ]
+}
+
+fn write_table(out: &mut impl Write, rows: &[[String; 8]]) -> std::io::Result<()> {
+    let header = ["doc:sent", "event", "mode", "source", "target", "trigger", "conf", "date"].map(String::from);
+    let mut width = [0usize; 8];
+    for row in std::iter::once(&header).chain(rows) {
+        for (w, c) in width.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count()).min(48);
+        }
+    }
+    for row in std::iter::once(&header).chain(rows) {
+        let mut line = String::new();
+        for (k, (c, w)) in row.iter().zip(width).enumerate() {
+            let cell: String = c.chars().take(w).collect();
+            line.push_str(&cell);
+            if k + 1 < row.len() {
+                line.push_str(&" ".repeat(w - cell.chars().count() + 2));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    if rows.is_empty() {
+        writeln!(out, "(no events)")?;
+    }
+    Ok(())
+}
