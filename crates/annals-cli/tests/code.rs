@@ -179,3 +179,155 @@ fn guardian_sample_spans_reproduce_their_text() {
     assert!(evs.len() > 1000, "only {} events in the Guardian sample", evs.len());
     check_spans(&evs);
 }
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("annals-code-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn code_text(text: &str) -> Vec<Value> {
+    let out = annals(&["code", "--date", "2024-03-01", "--format", "jsonl"], text);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    events(&out)
+}
+
+/// One sentence per rule of the coder, written for this test: (text, type, source
+/// country, target country) that must be coded, not negated.
+#[test]
+fn roles_from_the_parse() {
+    let cases: [(&str, &str, &str, Option<&str>); 8] = [
+        ("Russian forces shelled the Ukrainian city of Kharkiv on Monday.", "ASSAULT", "RUS", Some("UKR")),
+        ("The United States imposed new sanctions on Iran on Tuesday.", "SANCTION", "USA", Some("IRN")),
+        ("Hamas fighters were attacked by Israeli troops near the border.", "ASSAULT", "ISR", Some("PSE")),
+        ("The UN urged Israel to allow more aid into Gaza.", "REQUEST", "", Some("ISR")),
+        ("German Chancellor Olaf Scholz met French President Emmanuel Macron in Paris.", "CONSULT", "DEU", Some("FRA")),
+        ("Egypt condemned Israel's airstrikes on Rafah.", "ACCUSE", "EGY", Some("ISR")),
+        ("Ukraine received military aid from the United States.", "AID", "USA", Some("UKR")),
+        ("Hungarian police arrested dozens of protesters in Budapest.", "COERCE", "HUN", None),
+    ];
+    for (text, kind, source, target) in cases {
+        let evs = code_text(text);
+        let hit = evs.iter().any(|e| {
+            e["event"] == kind
+                && !e["negated"].as_bool().unwrap_or(true)
+                && (source.is_empty() || has_actor(&e["source"], |a| a["country"] == source))
+                && target.is_none_or(|t| has_actor(&e["target"], |a| a["country"] == t))
+        });
+        assert!(hit, "{text}: no {kind} {source} -> {target:?} in {evs:#?}");
+    }
+    // Compound sources: both actors of "Egypt and Qatar".
+    let evs = code_text("Egypt and Qatar held talks with Hamas in Cairo.");
+    let talks = evs.iter().find(|e| e["event"] == "CONSULT").expect("CONSULT");
+    assert!(has_actor(&talks["source"], country("EGY")) && has_actor(&talks["source"], country("QAT")), "{talks}");
+    assert!(has_actor(&talks["target"], |a| a["org"] == "Hamas"), "{talks}");
+}
+
+/// Negation, plans, conditions and questions (PLOVER: future acts are coded as what
+/// they signal, threats of force as THREATEN).
+#[test]
+fn negation_plans_conditions_and_questions() {
+    let none_of = |text: &str, kind: &str| {
+        let evs = code_text(text);
+        assert!(
+            !evs.iter().any(|e| e["event"] == kind && !e["negated"].as_bool().unwrap_or(false)),
+            "{text}: unexpected {kind}: {evs:#?}"
+        );
+        evs
+    };
+    let evs = none_of("Iran did not attack Israel.", "ASSAULT");
+    assert!(evs.iter().all(|e| e["negated"] == true), "{evs:#?}");
+    none_of("Israel is considering a possible offensive against Hamas in Rafah.", "ASSAULT");
+    none_of("If Russia attacks Poland, NATO could respond.", "ASSAULT");
+    assert!(code_text("Did China attack Taiwan?").is_empty());
+    let evs = none_of("Turkey threatened to attack Kurdish militants in Syria.", "ASSAULT");
+    assert!(evs.iter().any(|e| e["event"] == "THREATEN" && has_actor(&e["source"], country("TUR"))), "{evs:#?}");
+    let evs = none_of("Israel vowed to destroy Hamas.", "ASSAULT");
+    assert!(evs.iter().any(|e| e["event"] == "THREATEN" && e["mode"] == "VIOLENCE"), "{evs:#?}");
+    // "announced ... would withdraw troops" is CONCEDE (PLOVER manual, RETREAT).
+    let evs = none_of("Russia announced that it would withdraw its troops from Kherson.", "RETREAT");
+    assert!(evs.iter().any(|e| e["event"] == "CONCEDE" && has_actor(&e["source"], country("RUS"))), "{evs:#?}");
+}
+
+#[test]
+fn table_and_csv_formats() {
+    let text = "Egypt condemned Israel's airstrikes on Rafah.";
+    let out = annals(&["code", "--date", "2024-03-01", "--format", "table"], text);
+    assert!(out.status.success());
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.lines().next().is_some_and(|h| h.starts_with("doc:sent") && h.contains("event")), "{table}");
+    assert!(table.contains("ACCUSE") && table.contains("EGY/"), "{table}");
+    let out = annals(&["code", "--date", "2024-03-01", "--format", "csv"], text);
+    assert!(out.status.success());
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let mut lines = csv.lines();
+    assert!(lines.next().is_some_and(|h| h.starts_with("id,doc,sentence,event,mode,quad")), "{csv}");
+    assert!(lines.any(|l| l.contains(",ACCUSE,") && l.contains(",verbal_conflict,")), "{csv}");
+}
+
+/// Acceptance 7: bad input gives clear messages and the schema's exit codes.
+#[test]
+fn bad_input_is_reported_not_panicked() {
+    let dir = temp_dir("bad");
+    let path = |name: &str| dir.join(name).to_str().expect("utf-8 path").to_string();
+    std::fs::write(dir.join("empty.txt"), "").expect("write");
+    let out = annals(&["code", "--date", "2024-03-01", &path("empty.txt")], "");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty.txt"));
+
+    std::fs::write(dir.join("blob.bin"), [0u8, 159, 146, 150, 0, 0, 0, 1, 2, 3, 0, 0, 255, 254].repeat(100))
+        .expect("write");
+    let out = annals(&["code", "--date", "2024-03-01", &path("blob.bin")], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("blob.bin") && err.contains("binary"), "{err}");
+
+    std::fs::write(dir.join("docs.jsonl"), "{\"id\":\"a\",\"text\":\"Egypt condemned Israel.\"}\nnot json\n")
+        .expect("write");
+    let out = annals(&["code", "--date", "2024-03-01", "--format", "jsonl", &path("docs.jsonl")], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("docs.jsonl:2"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(events(&out).iter().any(|e| e["doc"] == "a"));
+
+    std::fs::write(dir.join("notext.csv"), "id,body\n1,Egypt condemned Israel.\n").expect("write");
+    let out = annals(&["code", "--date", "2024-03-01", &path("notext.csv")], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("notext.csv:1") && err.contains("text"), "{err}");
+
+    std::fs::write(
+        dir.join("nav.html"),
+        "<html><body><nav><a href='/'>Home</a> <a href='/x'>World</a></nav></body></html>",
+    )
+    .expect("write");
+    let out = annals(&["code", "--date", "2024-03-01", &path("nav.html")], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nav.html") && err.contains("no article"), "{err}");
+    assert!(!err.contains("panicked"));
+
+    let out = annals(&["code", "--date", "not-a-date", &path("docs.jsonl")], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--date"));
+    let out = annals(&["code", "--format", "xml"], "");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Output keeps the input order although documents are coded in parallel.
+#[test]
+fn parallel_coding_keeps_input_order() {
+    let mut input = String::new();
+    for k in 0..200 {
+        input.push_str(&format!("{{\"id\":\"d{k:03}\",\"date\":\"2024-03-01\",\"text\":\"Egypt condemned Israel's airstrikes on Rafah.\"}}\n"));
+    }
+    let dir = temp_dir("order");
+    std::fs::write(dir.join("many.jsonl"), input).expect("write");
+    let out = annals(&["code", "--threads", "2", dir.join("many.jsonl").to_str().expect("utf-8 path")], "");
+    assert!(out.status.success());
+    let docs: Vec<String> = events(&out).iter().map(|e| e["doc"].as_str().unwrap_or("").to_string()).collect();
+    let mut sorted = docs.clone();
+    sorted.sort();
+    assert_eq!(docs, sorted);
+    assert_eq!(docs.iter().collect::<std::collections::BTreeSet<_>>().len(), 200);
+}

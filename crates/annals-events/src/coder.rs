@@ -220,8 +220,10 @@ impl<'s, 'a> Sentence<'s, 'a> {
             }
             "acl" => {
                 // "protesters demanding ...": the noun modified is the doer.
+                // A past participle is passive ("sanctions imposed by X") unless it
+                // has an object, which only an active verb the parser misattached has.
                 let x = self.tokens[v].xpos;
-                if x == "VBN" {
+                if x == "VBN" && self.kids(v, "obj").next().is_none() {
                     (Vec::new(), "none", None)
                 } else {
                     (self.actors_of(h), "acl", None)
@@ -287,10 +289,16 @@ fn find_targets(
                 } else {
                     // Parsers often read "urged Hamas to" as an indirect object.
                     for o in s.kids(head, "obj").chain(s.kids(head, "iobj")) {
-                        if extra.contains(&o) {
-                            continue;
+                        if !extra.contains(&o) {
+                            found.extend(s.actors_of(o));
                         }
-                        found.extend(s.actors_of(o));
+                    }
+                    // An object that completes the trigger ("freed two American
+                    // prisoners") still names its owner in its modifiers.
+                    if found.is_empty() {
+                        for o in s.kids(head, "obj").filter(|o| extra.contains(o)) {
+                            found.extend(s.actors_of(o));
+                        }
                     }
                 }
             }
@@ -472,6 +480,8 @@ struct Draft<'l> {
     negated: bool,
     unreal: Option<Unreal>,
     note: String,
+    /// The mode, when a rule changed it from the entry's.
+    mode: Option<Box<str>>,
 }
 
 /// Codes the events of one sentence. `mentions` are the sentence's actor mentions;
@@ -587,6 +597,7 @@ pub fn code_sentence(
             negated,
             unreal,
             note: String::new(),
+            mode: e.mode.clone(),
         });
     }
     // Pass 3: a demand, threat or offer without a target takes the target of its
@@ -603,6 +614,9 @@ pub fn code_sentence(
         match drafts[k].unreal.clone() {
             Some(Unreal::Content(g)) => {
                 let Some(gk) = at_token[g] else { continue };
+                if drafts[gk].event == EventType::Threaten && drafts[gk].mode.is_none() {
+                    drafts[gk].mode = threat_mode(drafts[k].event, drafts[k].entry.mode.as_deref());
+                }
                 if drafts[gk].targets.is_empty() && !drafts[k].targets.is_empty() {
                     let borrowed: Vec<usize> =
                         drafts[k].targets.iter().copied().filter(|t| !drafts[gk].sources.contains(t)).collect();
@@ -625,6 +639,9 @@ pub fn code_sentence(
                 };
                 if let Some(t) = signalled {
                     drafts[k].note = format!("; intent:{lemma} -> {}", t.as_str());
+                    if t == EventType::Threaten {
+                        drafts[k].mode = threat_mode(drafts[k].event, drafts[k].entry.mode.as_deref());
+                    }
                     drafts[k].event = t;
                     drafts[k].unreal = None;
                 }
@@ -663,7 +680,6 @@ pub fn code_sentence(
         if d.negated {
             confidence -= 0.3;
         }
-        let converted = d.event != e.event;
         let why = format!(
             "lexicon:{} ({}) -> {}{}; source={}; target={}{}{}",
             e.key(),
@@ -677,7 +693,7 @@ pub fn code_sentence(
         );
         out.push(EventCandidate {
             event: d.event,
-            mode: if converted { None } else { e.mode.clone() },
+            mode: if d.event != e.event && d.event != EventType::Threaten { None } else { d.mode },
             sources: d.sources,
             targets: d.targets,
             trigger: d.trigger,
@@ -769,13 +785,31 @@ fn noun_source(
     }
 }
 
-/// Keeps one event per (type, sources, targets) in a sentence: the most confident.
+/// The THREATEN mode that a threatened act signals (PLOVER codebook modes).
+fn threat_mode(act: EventType, act_mode: Option<&str>) -> Option<Box<str>> {
+    let m = match (act, act_mode) {
+        (EventType::Assault, _) => "VIOLENCE",
+        (EventType::Coerce, Some("BAN")) => "BAN",
+        (EventType::Coerce, Some("ARREST")) => "ARREST",
+        (EventType::Coerce, Some("DEPORT")) | (EventType::Sanction, Some("EXPEL")) => "EXPEL",
+        (EventType::Coerce, Some("RESTRICT" | "CURFEW" | "CENSOR")) => "RESTRICT",
+        (EventType::Coerce, Some("SEIZE")) => "TERRITORY",
+        (EventType::Sanction, _) => "RELATIONS",
+        _ => return None,
+    };
+    Some(m.into())
+}
+
+/// Keeps one event per (type, sources, targets) in a sentence: the most confident,
+/// and of equally confident ones the one with a mode.
 fn dedupe(events: &mut Vec<EventCandidate>) {
     let mut keep: Vec<EventCandidate> = Vec::with_capacity(events.len());
     for e in events.drain(..) {
         let same = keep.iter_mut().find(|k| k.event == e.event && k.sources == e.sources && k.targets == e.targets);
         match same {
-            Some(k) if k.confidence >= e.confidence => {}
+            Some(k)
+                if k.confidence > e.confidence
+                    || (k.confidence == e.confidence && (k.mode.is_some() || e.mode.is_none())) => {}
             Some(k) => *k = e,
             None => keep.push(e),
         }

@@ -34,8 +34,9 @@ pub struct CodedDocumentInput<'a, 't> {
 /// order and, within a sentence, most confident first.
 pub fn code_document(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>) -> Vec<EventRecord> {
     let mut out = Vec::new();
+    let extra = group_pronouns(doc);
     let mut by_sentence: Vec<Vec<&Mention>> = vec![Vec::new(); doc.sentences.len()];
-    for m in doc.mentions {
+    for m in doc.mentions.iter().chain(&extra) {
         if let Some(v) = by_sentence.get_mut(m.sentence) {
             v.push(m);
         }
@@ -50,7 +51,13 @@ pub fn code_document(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>) -> Ve
         let slots: Vec<ActorSlot> = mentions.iter().map(|m| ActorSlot { tokens: m.tokens.clone() }).collect();
         let last_form = last.form;
         let question = last_form == "?";
-        let events = code_sentence(lex, tokens, &slots, question);
+        let mut events = code_sentence(lex, tokens, &slots, question);
+        // News puts the main event first (the inverted pyramid): events further from
+        // the lead are less likely to be what the story reports.
+        let lead = 0.05 * si.min(6) as f32;
+        for e in &mut events {
+            e.confidence = (e.confidence - lead).max(0.05);
+        }
         if events.is_empty() {
             continue;
         }
@@ -92,6 +99,69 @@ pub fn code_document(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>) -> Ve
                 quad: e.event.quad().as_str(),
                 why: e.why.clone(),
             });
+        }
+    }
+    out
+}
+
+/// Mentions for "it", "they", "we", "its", "their" as subjects or possessives, which the
+/// actor stage leaves to us: the subject of the clause that reports them ("Tanzania
+/// says it has lifted ..."), else the last group or state that was a subject in this or
+/// the previous sentence. Persons are never antecedents (the actor stage handles
+/// "he"/"she").
+fn group_pronouns(doc: &CodedDocumentInput<'_, '_>) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut last_subject: Option<(usize, &Mention)> = None;
+    let mut by_sentence: Vec<Vec<&Mention>> = vec![Vec::new(); doc.sentences.len()];
+    for m in doc.mentions {
+        if let Some(v) = by_sentence.get_mut(m.sentence) {
+            v.push(m);
+        }
+    }
+    let is_group = |m: &Mention| m.code.name.is_none() && !m.code.is_empty();
+    for (si, tokens) in doc.sentences.iter().enumerate() {
+        let mentions = &by_sentence[si];
+        let covered = |t: usize| mentions.iter().find(|m| m.tokens.contains(&t)).copied();
+        for (t, tok) in tokens.iter().enumerate() {
+            let form = tok.form.to_lowercase();
+            if !matches!(form.as_str(), "it" | "they" | "we" | "its" | "their" | "our") || covered(t).is_some() {
+                continue;
+            }
+            if !matches!(tok.deprel, "nsubj" | "nsubj:pass" | "nmod:poss") {
+                continue;
+            }
+            // The subject of a clause above that reports or governs this one.
+            let mut antecedent: Option<&Mention> = None;
+            let mut cur = if tok.head > 0 { tok.head - 1 } else { usize::MAX };
+            for _ in 0..4 {
+                let Some(c) = tokens.get(cur) else { break };
+                if !matches!(c.deprel.split(':').next(), Some("ccomp" | "parataxis" | "advcl" | "conj" | "xcomp")) {
+                    break;
+                }
+                let h = c.head.wrapping_sub(1);
+                let subj = tokens.iter().enumerate().find(|(k, x)| x.head == h + 1 && x.deprel == "nsubj" && *k < t);
+                if let Some(m) = subj.and_then(|(k, _)| covered(k)).filter(|m| is_group(m)) {
+                    antecedent = Some(m);
+                    break;
+                }
+                cur = h;
+            }
+            let antecedent =
+                antecedent.or_else(|| last_subject.filter(|(s, _)| si.saturating_sub(*s) <= 1).map(|(_, m)| m));
+            if let Some(a) = antecedent {
+                out.push(Mention {
+                    sentence: si,
+                    tokens: t..t + 1,
+                    start: tok.start,
+                    end: tok.end,
+                    code: a.code.clone(),
+                    rule: annals_actors::MentionRule::Anaphor,
+                    subject: tok.deprel.starts_with("nsubj"),
+                });
+            }
+        }
+        if let Some(m) = mentions.iter().rev().find(|m| m.subject && is_group(m)) {
+            last_subject = Some((si, m));
         }
     }
     out
