@@ -63,6 +63,9 @@ pub struct Mention {
     pub rule: MentionRule,
     /// Whether the mention is the subject of its clause (by the parse).
     pub subject: bool,
+    /// Whether the mention only names a city or region ("Geneva", "Rafah"): a place
+    /// more often than an actor.
+    pub place: bool,
 }
 
 const PRONOUNS: [&str; 8] = ["he", "him", "his", "she", "her", "hers", "himself", "herself"];
@@ -89,7 +92,11 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
         for m in &matches {
             // A lexicon word used as a verb ("Israel reiterated its resolve" is fine, but
             // "they will court voters") is not an actor.
-            let verb = (m.start..m.end).any(|k| matches!(sent[k].upos, "VERB" | "AUX"));
+            // A capitalized word inside the sentence is a name, whatever its tag
+            // ("the United Nations" with "United" tagged as a verb).
+            let verb = (m.start..m.end).any(|k| {
+                matches!(sent[k].upos, "VERB" | "AUX") && (k == 0 || !sent[k].form.starts_with(char::is_uppercase))
+            });
             // A proper name written in lowercase in running text is a common word
             // ("forced labour", "roast turkey").
             let lowercase = (m.start..m.end).all(|k| !sent[k].form.chars().any(char::is_uppercase));
@@ -181,7 +188,10 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
                     }
                     people.insert(folded.join(" "), code.clone());
                 }
-                out.push(mention(si, sent, first, j + usize::from(end_with_possessive), code, MentionRule::Lexicon));
+                let place = code.sector.is_none() && code.org.is_none() && lex.names_only_places(&words);
+                let mut m = mention(si, sent, first, j + usize::from(end_with_possessive), code, MentionRule::Lexicon);
+                m.place = place;
+                out.push(m);
             }
             i = j.max(i + 1);
         }
@@ -221,7 +231,16 @@ fn claimed(mentions: &[Mention], si: usize, k: usize) -> bool {
 
 fn mention(si: usize, sent: &[TaggedToken<'_>], a: usize, b: usize, code: ActorCode, rule: MentionRule) -> Mention {
     let subject = sent[a..b].iter().any(|t| t.deprel.starts_with("nsubj"));
-    Mention { sentence: si, tokens: a..b, start: sent[a].start, end: sent[b - 1].end, code, rule, subject }
+    Mention {
+        sentence: si,
+        tokens: a..b,
+        start: sent[a].start,
+        end: sent[b - 1].end,
+        code,
+        rule,
+        subject,
+        place: false,
+    }
 }
 
 /// Whether the words end with an actor noun or title (not a name or country word).

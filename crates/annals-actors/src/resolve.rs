@@ -218,6 +218,14 @@ impl Lexicon {
         code
     }
 
+    /// Whether the words name only cities or regions (no country, seat, organization,
+    /// person or actor noun).
+    pub fn names_only_places(&self, forms: &[&str]) -> bool {
+        let matches = find_matches(self, forms);
+        !matches.is_empty()
+            && matches.iter().all(|m| m.entries.iter().all(|e| matches!(e, Entry::Place(_) | Entry::Region)))
+    }
+
     /// Resolves a phrase given as word forms.
     pub fn resolve_forms(&self, forms: &[&str], date: Option<Date>) -> ActorCode {
         let matches = find_matches(self, forms);

@@ -5,7 +5,7 @@
 use crate::actor::LexiconArgs;
 use crate::ModelArgs;
 use annals_actors::{Date, Lexicon, Precision, TaggedToken};
-use annals_events::{code_document, CodedDocumentInput, EventLexicon, EventRecord, EventToken};
+use annals_events::{code_document_with, CodedDocumentInput, EventLexicon, EventRecord, EventToken};
 use annals_nlp::Models;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -35,6 +35,10 @@ pub struct CodeArgs {
     /// Output format (default: table on a terminal, jsonl otherwise).
     #[arg(long, value_enum)]
     pub format: Option<OutputFormat>,
+    /// Also print the trigger candidates that were not coded, each with a `dropped`
+    /// field saying why (not a fact, no actor, ...): for checking lexicons and rules.
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub lexicon: LexiconArgs,
     #[command(flatten)]
@@ -89,6 +93,7 @@ pub fn code_text(
     id: &str,
     text: &str,
     date: Option<(Date, Precision)>,
+    explain: bool,
 ) -> Vec<EventRecord> {
     let (doc, parsed) = models.analyze_text(text);
     let mut tagged: Vec<Vec<TaggedToken<'_>>> = Vec::with_capacity(doc.sentences.len());
@@ -131,7 +136,8 @@ pub fn code_text(
                 .collect()
         })
         .collect();
-    code_document(events, &CodedDocumentInput { id, text, date, sentences: &sentences, mentions: &mentions })
+    let input = CodedDocumentInput { id, text, date, sentences: &sentences, mentions: &mentions };
+    code_document_with(events, &input, explain)
 }
 
 pub fn run(a: &CodeArgs) -> Result<()> {
@@ -165,7 +171,7 @@ pub fn run(a: &CodeArgs) -> Result<()> {
                 }
                 let missing = parsed.is_none() && default_date.is_none();
                 let date = parsed.or(default_date).unwrap_or((today(), Precision::Day));
-                (code_text(&models, &lex, &events, &d.id, &d.text, Some(date)), missing)
+                (code_text(&models, &lex, &events, &d.id, &d.text, Some(date), a.explain), missing)
             })
             .collect();
         for (records, missing) in coded {
@@ -264,6 +270,9 @@ fn table_row(r: &EventRecord) -> [String; 8] {
     let mut trig: String = r.trigger.text.chars().take(30).collect();
     if r.negated {
         trig = format!("NOT {trig}");
+    }
+    if let Some(reason) = &r.dropped {
+        trig = format!("[dropped: {reason}] {trig}");
     }
     [
         format!("{}:{}", r.doc, r.sentence),

@@ -94,7 +94,7 @@ pub fn run(a: &EvalEventsArgs) -> Result<()> {
     let results: Vec<CodedStory> = rows
         .par_iter()
         .map(|(i, text, label)| {
-            let recs = crate::code::code_text(&models, &lex, &events, &format!("row-{i}"), text, date);
+            let recs = crate::code::code_text(&models, &lex, &events, &format!("row-{i}"), text, date, false);
             bar.inc(1);
             let sentences = recs.iter().map(|r| r.sentence).collect::<std::collections::BTreeSet<_>>().len();
             let types = recs

@@ -36,6 +36,19 @@ pub struct EventToken<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActorSlot {
     pub tokens: Range<usize>,
+    /// Names only a city or region: never a source, and a target of force only.
+    pub place: bool,
+    /// Has a sector, organization or person, not only a country.
+    pub agent: bool,
+}
+
+/// Settings of [`code_sentence`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CodeOptions {
+    /// The sentence is a question: its events are not facts.
+    pub question: bool,
+    /// Also return the candidates that were dropped, with the reason in `dropped`.
+    pub explain: bool,
 }
 
 /// One coded event of a sentence. Actors are indices into the sentence's mention list.
@@ -50,6 +63,8 @@ pub struct EventCandidate {
     pub negated: bool,
     pub confidence: f32,
     pub why: String,
+    /// Why the candidate is not an event (only with [`CodeOptions::explain`]).
+    pub dropped: Option<String>,
 }
 
 /// How the sentence's words relate: children lists, mention of each token, trigger marks.
@@ -57,10 +72,16 @@ struct Sentence<'s, 'a> {
     tokens: &'s [EventToken<'a>],
     children: Vec<Vec<usize>>,
     mention_at: Vec<Option<usize>>,
+    /// Whether each token is a noun the lexicon knows as an event ("objections").
+    event_noun: Vec<bool>,
+    /// Whether each mention names only a place.
+    place: Vec<bool>,
+    /// Whether each mention has a sector, organization or person (more than a country).
+    sector: Vec<bool>,
 }
 
 impl<'s, 'a> Sentence<'s, 'a> {
-    fn new(tokens: &'s [EventToken<'a>], mentions: &[ActorSlot]) -> Self {
+    fn new(tokens: &'s [EventToken<'a>], mentions: &[ActorSlot], lex: &EventLexicon) -> Self {
         let n = tokens.len();
         let mut children = vec![Vec::new(); n];
         for (i, t) in tokens.iter().enumerate() {
@@ -76,7 +97,17 @@ impl<'s, 'a> Sentence<'s, 'a> {
                 }
             }
         }
-        Sentence { tokens, children, mention_at }
+        let event_noun = tokens
+            .iter()
+            .map(|t| {
+                t.upos == "NOUN"
+                    && (lex.has_head(TriggerPos::Noun, t.lemma)
+                        || lex.lemma_of_form(&t.form.to_lowercase()).is_some_and(|l| lex.has_head(TriggerPos::Noun, l)))
+            })
+            .collect();
+        let place = mentions.iter().map(|m| m.place).collect();
+        let sector = mentions.iter().map(|m| m.agent).collect();
+        Sentence { tokens, children, mention_at, event_noun, place, sector }
     }
 
     fn head(&self, i: usize) -> Option<usize> {
@@ -107,8 +138,14 @@ impl<'s, 'a> Sentence<'s, 'a> {
 
     /// The preposition (case marker) of a nominal, lower case.
     fn case_of(&self, i: usize) -> Option<String> {
-        let cases: Vec<usize> =
+        let mut cases: Vec<usize> =
             self.children[i].iter().copied().filter(|&c| matches!(self.rel(c), "case" | "mark")).collect();
+        if cases.is_empty() {
+            // "by a Brazilian court Wednesday" parsed with "court" as a compound.
+            for c in self.kids(i, "compound") {
+                cases.extend(self.children[c].iter().copied().filter(|&g| self.rel(g) == "case" && g < c));
+            }
+        }
         let first = *cases.first()?;
         // "out of", "on behalf of": the first word is enough for our patterns.
         Some(self.tokens[first].form.to_lowercase())
@@ -123,13 +160,21 @@ impl<'s, 'a> Sentence<'s, 'a> {
         if depth == 0 {
             return None;
         }
+        // An owner or an "of" phrase names the actor of any noun ("Israel's offensive",
+        // "units of Hamas"); adjectives and compounds only of an event noun ("U.S.
+        // objections"), not of a thing ("a Yemeni port", "a British band").
         let order = ["nmod:poss", "amod", "compound", "nmod", "appos", "flat", "nmod:desc"];
         for rel in order {
+            let thing = matches!(rel, "amod" | "compound" | "nmod:desc") && !self.event_noun[i];
             for c in self.kids(i, rel) {
                 if rel == "nmod" && self.case_of(c).is_some_and(|p| p != "of" && p != "from") {
                     continue;
                 }
                 if let Some(m) = self.actor_in(c, depth - 1) {
+                    // "armed police officers" names an actor; "a Yemeni port" does not.
+                    if thing && !self.sector[m] {
+                        continue;
+                    }
                     return Some(m);
                 }
             }
@@ -168,7 +213,11 @@ impl<'s, 'a> Sentence<'s, 'a> {
                 None => (Vec::new(), "passive", pass),
             };
         }
-        if let Some(s) = self.kids(v, "nsubj").min_by_key(|&s| s.abs_diff(v)) {
+        // Of several subjects (a parse error: "The government ... today commends"), an
+        // actor wins, then the nearest.
+        let subjects: Vec<usize> = self.kids(v, "nsubj").collect();
+        let best = subjects.iter().copied().find(|&s| !self.actors_of(s).is_empty());
+        if let Some(s) = best.or_else(|| subjects.iter().copied().min_by_key(|&s| s.abs_diff(v))) {
             let t = &self.tokens[s];
             if t.upos == "PRON" && matches!(t.lemma, "who" | "which" | "that") && self.rel(v) == "acl:relcl" {
                 if let Some(h) = self.head(v) {
@@ -391,6 +440,11 @@ fn modality(
                     let conditional = s.children[v]
                         .iter()
                         .any(|&m| s.rel(m) == "mark" && lex.is(&s.tokens[m].form.to_lowercase(), ModalityKind::Mark));
+                    // "would" states an intention only when reported ("said it would
+                    // withdraw"); alone it is a conditional ("would welcome").
+                    let reported = s.base_rel(v) == "ccomp"
+                        || s.head(v).is_some_and(|h| s.base_rel(v) == "conj" && s.base_rel(h) == "ccomp");
+                    let conditional = conditional || (matches!(form.as_str(), "would" | "'d") && !reported);
                     if !conditional {
                         return (negated, Some(Unreal::Governed { lemma: form, intent: true }));
                     }
@@ -399,11 +453,24 @@ fn modality(
                 "mark" if lex.is(&form, ModalityKind::Mark) => {
                     return (negated, Some(Unreal::Marked(format!("mark:{form}"))))
                 }
-                "amod" | "acl" if lex.is(&form, ModalityKind::Modifier) || lex.is(lemma, ModalityKind::Governor) => {
+                "amod" | "acl" | "det"
+                    if lex.is(&form, ModalityKind::Modifier) || lex.is(lemma, ModalityKind::Governor) =>
+                {
                     return (negated, Some(Unreal::Marked(format!("modifier:{form}"))));
                 }
                 _ => {}
             }
+        }
+    }
+    // The verb governing a noun trigger may itself be a plan ("is planning an offensive").
+    if let Some(l) = light {
+        let lemma = s.lemma(l);
+        let intent = lex.is(lemma, ModalityKind::Intent);
+        if intent || lex.is(lemma, ModalityKind::Governor) {
+            return (negated, Some(Unreal::Governed { lemma: lemma.to_string(), intent }));
+        }
+        if lex.is(lemma, ModalityKind::Negator) {
+            negated = true;
         }
     }
     // A purpose clause ("launched an operation to eliminate Hamas") states an aim.
@@ -426,6 +493,10 @@ fn modality(
         }
         let infinitival = s.children[cur].iter().any(|&c| s.rel(c) == "mark" && s.lemma(c) == "to");
         if matches!(rel, "acl" | "advcl") && !infinitival {
+            // "denied launching the attack" (often parsed as an adverbial clause).
+            if rel == "advcl" && s.head(cur).is_some_and(|h| lex.is(s.lemma(h), ModalityKind::Negator)) {
+                negated = true;
+            }
             break;
         }
         let Some(h) = s.head(cur) else { break };
@@ -490,9 +561,10 @@ pub fn code_sentence(
     lex: &EventLexicon,
     tokens: &[EventToken<'_>],
     mentions: &[ActorSlot],
-    question: bool,
+    opts: CodeOptions,
 ) -> Vec<EventCandidate> {
-    let s = Sentence::new(tokens, mentions);
+    let question = opts.question;
+    let s = Sentence::new(tokens, mentions, lex);
     let n = tokens.len();
     // Pass 1: the best entry at each token.
     let mut chosen: Vec<Option<(&TriggerEntry, Vec<usize>)>> = vec![None; n];
@@ -566,6 +638,19 @@ pub fn code_sentence(
         if e.reverse != receiver {
             std::mem::swap(&mut sources, &mut targets);
             std::mem::swap(&mut source_rule, &mut target_rule);
+        }
+        // A city or region is where something happened: never the doer, and the
+        // recipient only of force ("shelled Kharkiv"), not of talks or statements.
+        sources.retain(|&m| !s.place[m]);
+        let forceful = matches!(e.event, EventType::Assault | EventType::Coerce | EventType::Mobilize);
+        if !forceful {
+            targets.retain(|&m| !s.place[m]);
+        } else if targets.is_empty() && noun {
+            // "the Manchester attack": a place compound is the target of the attack.
+            if let Some(m) = s.kids(i, "compound").find_map(|c| s.mention_at[c]).filter(|&m| s.place[m]) {
+                targets.push(m);
+                target_rule = "compound(place)".into();
+            }
         }
         targets.retain(|t| !sources.contains(t));
         if targets.is_empty() && !sources.is_empty() && !e.event.is_material() {
@@ -649,16 +734,37 @@ pub fn code_sentence(
             _ => {}
         }
     }
+    // PLOVER manual: an announced or ordered retreat is a concession.
+    for d in drafts.iter_mut().filter(|d| d.event == EventType::Retreat && d.unreal.is_none()) {
+        let mut cur = d.token;
+        for _ in 0..3 {
+            let Some(h) = s.head(cur) else { break };
+            if !matches!(s.base_rel(cur), "ccomp" | "xcomp" | "obj" | "conj") {
+                break;
+            }
+            if lex.is(s.lemma(h), ModalityKind::Announce) {
+                d.event = EventType::Concede;
+                d.note = format!("; announced by {:?} -> CONCEDE", s.lemma(h));
+                break;
+            }
+            cur = h;
+        }
+    }
     let mut out: Vec<EventCandidate> = Vec::new();
     for d in drafts {
-        if d.unreal.is_some() {
-            continue;
-        }
         let e = d.entry;
-        if d.sources.is_empty() && d.targets.is_empty() {
-            continue;
-        }
-        if e.weak && d.targets.is_empty() {
+        let dropped = match &d.unreal {
+            Some(Unreal::Marked(m)) => Some(format!("not a fact ({m})")),
+            Some(Unreal::Governed { lemma, .. }) => Some(format!("not a fact (governed by {lemma:?})")),
+            Some(Unreal::Content(g)) => Some(format!("content of the trigger {:?}", tokens[*g].form)),
+            None if d.sources.is_empty() && d.targets.is_empty() => Some("no actor".to_string()),
+            // Who did it is the first thing an event must say: a sentence that does not
+            // name the doer ("16 people were killed in the attack") gives no event.
+            None if d.sources.is_empty() => Some("no source actor".to_string()),
+            None if e.weak && d.targets.is_empty() => Some("weak trigger without a target actor".to_string()),
+            None => None,
+        };
+        if dropped.is_some() && !opts.explain {
             continue;
         }
         let mut confidence: f32 = 0.9;
@@ -698,8 +804,9 @@ pub fn code_sentence(
             targets: d.targets,
             trigger: d.trigger,
             negated: d.negated,
-            confidence: confidence.clamp(0.05, 0.99),
+            confidence: if dropped.is_some() { 0.0 } else { confidence.clamp(0.05, 0.99) },
             why,
+            dropped,
         });
     }
     dedupe(&mut out);
@@ -752,7 +859,7 @@ fn noun_source(
     }
     for c in s.children[n].iter().copied() {
         if matches!(s.rel(c), "amod" | "compound" | "nmod:desc") {
-            if let Some(m) = s.mention_at[c] {
+            if let Some(m) = s.mention_at[c].filter(|&m| !s.place[m]) {
                 if !found.contains(&m) {
                     found.push(m);
                 }
@@ -805,7 +912,13 @@ fn threat_mode(act: EventType, act_mode: Option<&str>) -> Option<Box<str>> {
 fn dedupe(events: &mut Vec<EventCandidate>) {
     let mut keep: Vec<EventCandidate> = Vec::with_capacity(events.len());
     for e in events.drain(..) {
-        let same = keep.iter_mut().find(|k| k.event == e.event && k.sources == e.sources && k.targets == e.targets);
+        if e.dropped.is_some() {
+            keep.push(e);
+            continue;
+        }
+        let same = keep
+            .iter_mut()
+            .find(|k| k.dropped.is_none() && k.event == e.event && k.sources == e.sources && k.targets == e.targets);
         match same {
             Some(k)
                 if k.confidence > e.confidence

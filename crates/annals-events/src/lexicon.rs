@@ -120,6 +120,8 @@ pub enum ModalityKind {
     Negator,
     /// A governor of plan or commitment ("plan", "vow"): the act under it is an intention.
     Intent,
+    /// A verb of announcing or ordering: a retreat under it is a concession.
+    Announce,
     /// A light verb whose subject receives the event of its object noun ("drew
     /// criticism", "faces demands", "received aid").
     Receiver,
@@ -311,11 +313,12 @@ impl EventLexicon {
                 "negator" => ModalityKind::Negator,
                 "receiver" => ModalityKind::Receiver,
                 "intent" => ModalityKind::Intent,
+                "announce" => ModalityKind::Announce,
                 other => {
                     return Err(err(
                         file,
                         i + 1,
-                        format!("kind {other:?} is not aux, future, mark, modifier, governor, negation, negator, receiver or intent"),
+                        format!("kind {other:?} is not aux, future, mark, modifier, governor, negation, negator, receiver, intent or announce"),
                     ))
                 }
             };
@@ -356,7 +359,15 @@ impl EventLexicon {
 /// final consonant doubled after a short vowel ("ban" -> "banned") and a final "e"
 /// dropped before "-ing".
 fn inflections(w: &str) -> Vec<String> {
-    let mut out = vec![format!("{w}s"), format!("{w}es"), format!("{w}ed"), format!("{w}d"), format!("{w}ing")];
+    let mut out = vec![format!("{w}s"), format!("{w}ing")];
+    if w.ends_with('e') {
+        out.push(format!("{w}d"));
+    } else {
+        out.push(format!("{w}ed"));
+    }
+    if ["s", "x", "z", "ch", "sh", "o"].iter().any(|x| w.ends_with(x)) {
+        out.push(format!("{w}es"));
+    }
     let b = w.as_bytes();
     let n = b.len();
     if let Some(stem) = w.strip_suffix('y') {
@@ -402,6 +413,8 @@ mod tests {
         assert_eq!(lex.lemma_of_form("raiding"), Some("raid"));
         assert_eq!(lex.lemma_of_form("struck"), Some("strike"));
         assert_eq!(lex.lemma_of_form("weather"), None);
+        // "band" is not a form of "ban".
+        assert_eq!(lex.lemma_of_form("band"), None);
     }
 
     #[test]

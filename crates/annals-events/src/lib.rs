@@ -12,7 +12,7 @@ pub mod lexicon;
 pub mod plover;
 pub mod record;
 
-pub use coder::{code_sentence, ActorSlot, EventCandidate, EventToken};
+pub use coder::{code_sentence, ActorSlot, CodeOptions, EventCandidate, EventToken};
 pub use lexicon::{EventLexicon, EventLexiconError, ModalityKind, TargetSpec, TriggerEntry, TriggerPos};
 pub use plover::{EventType, Quad};
 pub use record::{ActorRecord, EventRecord, LocationRecord, TriggerRecord};
@@ -33,10 +33,18 @@ pub struct CodedDocumentInput<'a, 't> {
 /// Codes all sentences of a document and renders the events as records, in sentence
 /// order and, within a sentence, most confident first.
 pub fn code_document(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>) -> Vec<EventRecord> {
+    code_document_with(lex, doc, false)
+}
+
+/// [`code_document`], optionally with the dropped candidates (`explain`): records whose
+/// `dropped` field says why they are not events.
+pub fn code_document_with(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>, explain: bool) -> Vec<EventRecord> {
     let mut out = Vec::new();
-    let extra = group_pronouns(doc);
+    let mut all: Vec<Mention> = doc.mentions.to_vec();
+    all.extend(group_pronouns(doc));
+    inherit_owner_countries(doc, &mut all);
     let mut by_sentence: Vec<Vec<&Mention>> = vec![Vec::new(); doc.sentences.len()];
-    for m in doc.mentions.iter().chain(&extra) {
+    for m in &all {
         if let Some(v) = by_sentence.get_mut(m.sentence) {
             v.push(m);
         }
@@ -48,14 +56,21 @@ pub fn code_document(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>) -> Ve
     for (si, tokens) in doc.sentences.iter().enumerate() {
         let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else { continue };
         let mentions = &by_sentence[si];
-        let slots: Vec<ActorSlot> = mentions.iter().map(|m| ActorSlot { tokens: m.tokens.clone() }).collect();
+        let slots: Vec<ActorSlot> = mentions
+            .iter()
+            .map(|m| ActorSlot {
+                tokens: m.tokens.clone(),
+                place: m.place,
+                agent: m.code.sector.is_some() || m.code.org.is_some() || m.code.name.is_some(),
+            })
+            .collect();
         let last_form = last.form;
         let question = last_form == "?";
-        let mut events = code_sentence(lex, tokens, &slots, question);
+        let mut events = code_sentence(lex, tokens, &slots, CodeOptions { question, explain });
         // News puts the main event first (the inverted pyramid): events further from
         // the lead are less likely to be what the story reports.
         let lead = 0.05 * si.min(6) as f32;
-        for e in &mut events {
+        for e in events.iter_mut().filter(|e| e.dropped.is_none()) {
             e.confidence = (e.confidence - lead).max(0.05);
         }
         if events.is_empty() {
@@ -98,6 +113,7 @@ pub fn code_document(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>) -> Ve
                 confidence: (f64::from(e.confidence) * 100.0).round() / 100.0,
                 quad: e.event.quad().as_str(),
                 why: e.why.clone(),
+                dropped: e.dropped.clone(),
             });
         }
     }
@@ -130,17 +146,34 @@ fn group_pronouns(doc: &CodedDocumentInput<'_, '_>) -> Vec<Mention> {
             if !matches!(tok.deprel, "nsubj" | "nsubj:pass" | "nmod:poss") {
                 continue;
             }
-            // The subject of a clause above that reports or governs this one.
+            let subject_of = |v: usize| -> Option<&Mention> {
+                let subj = tokens.iter().enumerate().find(|(k, x)| x.head == v + 1 && x.deprel == "nsubj" && *k < t);
+                subj.and_then(|(k, _)| covered(k)).filter(|m| is_group(m))
+            };
             let mut antecedent: Option<&Mention> = None;
             let mut cur = if tok.head > 0 { tok.head - 1 } else { usize::MAX };
+            if tok.deprel == "nmod:poss" {
+                // "Russia has wielded its veto": the subject of the possessive's own clause.
+                for _ in 0..3 {
+                    let Some(c) = tokens.get(cur) else { break };
+                    if c.upos == "VERB" || c.upos == "AUX" {
+                        antecedent = subject_of(cur);
+                        break;
+                    }
+                    cur = c.head.wrapping_sub(1);
+                }
+            }
+            // The subject of a clause above that reports or governs this one.
             for _ in 0..4 {
                 let Some(c) = tokens.get(cur) else { break };
                 if !matches!(c.deprel.split(':').next(), Some("ccomp" | "parataxis" | "advcl" | "conj" | "xcomp")) {
                     break;
                 }
+                if antecedent.is_some() {
+                    break;
+                }
                 let h = c.head.wrapping_sub(1);
-                let subj = tokens.iter().enumerate().find(|(k, x)| x.head == h + 1 && x.deprel == "nsubj" && *k < t);
-                if let Some(m) = subj.and_then(|(k, _)| covered(k)).filter(|m| is_group(m)) {
+                if let Some(m) = subject_of(h) {
                     antecedent = Some(m);
                     break;
                 }
@@ -157,6 +190,7 @@ fn group_pronouns(doc: &CodedDocumentInput<'_, '_>) -> Vec<Mention> {
                     code: a.code.clone(),
                     rule: annals_actors::MentionRule::Anaphor,
                     subject: tok.deprel.starts_with("nsubj"),
+                    place: false,
                 });
             }
         }
@@ -165,6 +199,36 @@ fn group_pronouns(doc: &CodedDocumentInput<'_, '_>) -> Vec<Mention> {
         }
     }
     out
+}
+
+/// "Erdoğan's government", "its military forces", "the government of Afghanistan": a
+/// mention without a country takes the country of its owner.
+fn inherit_owner_countries(doc: &CodedDocumentInput<'_, '_>, mentions: &mut [Mention]) {
+    for k in 0..mentions.len() {
+        if mentions[k].code.country.is_some() || mentions[k].code.is_empty() {
+            continue;
+        }
+        let (si, range) = (mentions[k].sentence, mentions[k].tokens.clone());
+        let Some(tokens) = doc.sentences.get(si) else { continue };
+        // The owner: a possessive, or an "of" phrase ("the government of Afghanistan").
+        let of_phrase = |t: usize| {
+            tokens.iter().any(|c| c.head == t + 1 && c.deprel == "case" && c.form.eq_ignore_ascii_case("of"))
+        };
+        let owner = tokens.iter().enumerate().find(|(t, x)| {
+            x.head > 0
+                && range.contains(&(x.head - 1))
+                && !range.contains(t)
+                && (x.deprel == "nmod:poss" || (x.deprel == "nmod" && of_phrase(*t)))
+        });
+        let Some((t, _)) = owner else { continue };
+        let country = mentions
+            .iter()
+            .find(|m| m.sentence == si && m.tokens.contains(&t) && !m.place)
+            .and_then(|m| m.code.country.clone());
+        if country.is_some() {
+            mentions[k].code.country = country;
+        }
+    }
 }
 
 fn precision_name(p: Precision) -> &'static str {

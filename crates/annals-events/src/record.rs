@@ -52,6 +52,9 @@ pub struct EventRecord {
     pub confidence: f64,
     pub quad: &'static str,
     pub why: String,
+    /// With `annals code --explain`: why this candidate is not an event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<String>,
 }
 
 impl EventRecord {
