@@ -228,15 +228,25 @@ impl<'s, 'a> Sentence<'s, 'a> {
         }
         let (a, rule, pass) = self.inherited_subject(v, depth);
         if a.is_empty() && matches!(self.tokens[v].xpos, "VBG" | "VB" | "VBN") {
-            // A non-finite clause whose subject the parse lost: the sentence's subject.
-            if let Some(root) =
-                self.children.iter().enumerate().find_map(|(i, _)| (self.tokens[i].head == 0).then_some(i))
-            {
-                if root != v {
-                    if let Some(subj) = self.kids(root, "nsubj").next() {
+            // A non-finite clause whose subject the parse lost: the sentence's subject,
+            // but only along adverbial, complement and coordinated clauses; a clause
+            // inside a report or a noun phrase ("said they were a cell responsible for
+            // beheading ...") has its own doer.
+            let mut cur = v;
+            for _ in 0..6 {
+                let Some(h) = self.head(cur) else { break };
+                // Gerunds completing a noun ("the necessity of exploring") count too;
+                // relative clauses and reported clauses do not.
+                if !matches!(self.rel(cur), "advcl" | "xcomp" | "conj" | "acl" | "obj" | "obl") {
+                    break;
+                }
+                if self.tokens[h].head == 0 {
+                    if let Some(subj) = self.kids(h, "nsubj").next() {
                         return (self.actors_of(subj), "nsubj(root)", None);
                     }
+                    break;
                 }
+                cur = h;
             }
         }
         (a, rule, pass)
@@ -293,6 +303,16 @@ fn match_entry(lex: &EventLexicon, s: &Sentence<'_, '_>, head: usize, e: &Trigge
                 && (s.lemma(c) == w
                     || s.tokens[c].form.eq_ignore_ascii_case(w)
                     || lex.lemma_of_form(&s.tokens[c].form.to_lowercase()) == Some(w))
+        });
+        let hit = hit.or_else(|| {
+            // An object measured out: "return some of the land", "withdraw half of its troops".
+            s.kids(head, "obj").find_map(|o| {
+                s.kids_base(o, "nmod").find(|&g| {
+                    !found.contains(&g)
+                        && s.case_of(g).as_deref() == Some("of")
+                        && (s.lemma(g) == w || lex.lemma_of_form(&s.tokens[g].form.to_lowercase()) == Some(w))
+                })
+            })
         });
         let hit = hit.or_else(|| {
             // The preposition of an oblique or nominal modifier: "call on X".
@@ -442,8 +462,9 @@ fn modality(
                         .any(|&m| s.rel(m) == "mark" && lex.is(&s.tokens[m].form.to_lowercase(), ModalityKind::Mark));
                     // "would" states an intention only when reported ("said it would
                     // withdraw"); alone it is a conditional ("would welcome").
-                    let reported = s.base_rel(v) == "ccomp"
-                        || s.head(v).is_some_and(|h| s.base_rel(v) == "conj" && s.base_rel(h) == "ccomp");
+                    let clause = if s.base_rel(v) == "conj" { s.head(v).unwrap_or(v) } else { v };
+                    let reported = s.base_rel(clause) == "ccomp"
+                        && s.head(clause).is_some_and(|h| lex.is(s.lemma(h), ModalityKind::Report));
                     let conditional = conditional || (matches!(form.as_str(), "would" | "'d") && !reported);
                     if !conditional {
                         return (negated, Some(Unreal::Governed { lemma: form, intent: true }));

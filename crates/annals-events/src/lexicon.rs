@@ -122,6 +122,9 @@ pub enum ModalityKind {
     Intent,
     /// A verb of announcing or ordering: a retreat under it is a concession.
     Announce,
+    /// A verb reporting a statement of intent ("said it would withdraw"), as opposed
+    /// to an opinion ("argued it would help").
+    Report,
     /// A light verb whose subject receives the event of its object noun ("drew
     /// criticism", "faces demands", "received aid").
     Receiver,
@@ -314,11 +317,12 @@ impl EventLexicon {
                 "receiver" => ModalityKind::Receiver,
                 "intent" => ModalityKind::Intent,
                 "announce" => ModalityKind::Announce,
+                "report" => ModalityKind::Report,
                 other => {
                     return Err(err(
                         file,
                         i + 1,
-                        format!("kind {other:?} is not aux, future, mark, modifier, governor, negation, negator, receiver, intent or announce"),
+                        format!("kind {other:?} is not aux, future, mark, modifier, governor, negation, negator, receiver, intent, announce or report"),
                     ))
                 }
             };

@@ -151,16 +151,24 @@ fn group_pronouns(doc: &CodedDocumentInput<'_, '_>) -> Vec<Mention> {
                 subj.and_then(|(k, _)| covered(k)).filter(|m| is_group(m))
             };
             let mut antecedent: Option<&Mention> = None;
+            let mut own_subject = false;
             let mut cur = if tok.head > 0 { tok.head - 1 } else { usize::MAX };
             if tok.deprel == "nmod:poss" {
-                // "Russia has wielded its veto": the subject of the possessive's own clause.
+                // "Russia has wielded its veto": the subject of the possessive's own
+                // clause; when that subject is not an actor ("warplanes kept up their
+                // bombardment"), the possessive is its, not an earlier actor's.
                 for _ in 0..3 {
                     let Some(c) = tokens.get(cur) else { break };
                     if c.upos == "VERB" || c.upos == "AUX" {
                         antecedent = subject_of(cur);
+                        own_subject =
+                            tokens.iter().enumerate().any(|(k, x)| x.head == cur + 1 && x.deprel == "nsubj" && k < t);
                         break;
                     }
                     cur = c.head.wrapping_sub(1);
+                }
+                if antecedent.is_none() && own_subject {
+                    continue;
                 }
             }
             // The subject of a clause above that reports or governs this one.
