@@ -167,7 +167,8 @@ impl<'s, 'a> Sentence<'s, 'a> {
         for rel in order {
             let thing = matches!(rel, "amod" | "compound" | "nmod:desc") && !self.event_noun[i];
             for c in self.kids(i, rel) {
-                if rel == "nmod" && self.case_of(c).is_some_and(|p| p != "of" && p != "from") {
+                if rel == "nmod" && self.case_of(c).is_some_and(|p| !matches!(p.as_str(), "of" | "from" | "including"))
+                {
                     continue;
                 }
                 if let Some(m) = self.actor_in(c, depth - 1) {
@@ -499,6 +500,40 @@ fn modality(
     if s.base_rel(top) == "advcl" && s.children[top].iter().any(|&c| s.rel(c) == "mark" && s.lemma(c) == "to") {
         return (negated, Some(Unreal::Governed { lemma: "to(purpose)".into(), intent: false }));
     }
+    // The consequence of a condition ("X could turn to Y if ..."), and a second verb
+    // that shares the first one's modal ("could turn to and embrace").
+    let clause = if s.base_rel(top) == "conj" && !s.children[top].iter().any(|&c| s.base_rel(c) == "nsubj") {
+        s.head(top).unwrap_or(top)
+    } else {
+        top
+    };
+    for &c in &s.children[clause] {
+        if s.base_rel(c) == "advcl"
+            && s.children[c]
+                .iter()
+                .any(|&m| s.rel(m) == "mark" && lex.is(&s.tokens[m].form.to_lowercase(), ModalityKind::Mark))
+        {
+            return (negated, Some(Unreal::Marked("condition".into())));
+        }
+        if clause != top && s.base_rel(c) == "aux" && lex.is(&s.tokens[c].form.to_lowercase(), ModalityKind::Aux) {
+            return (negated, Some(Unreal::Marked(format!("aux:{}", s.tokens[c].form.to_lowercase()))));
+        }
+    }
+    // "is going to attack": the future.
+    if s.rel(top) == "xcomp" {
+        if let Some(h) = s.head(top) {
+            if s.lemma(h) == "go" && s.tokens[h].xpos == "VBG" {
+                return (negated, Some(Unreal::Governed { lemma: "going to".into(), intent: true }));
+            }
+            // "lobbied Brussels not to offer aid", "asked X to ...": what one actor
+            // asks of another has not happened.
+            let asks = s.children[h].iter().any(|&o| matches!(s.rel(o), "obj" | "iobj"));
+            let infinitive = s.children[top].iter().any(|&m| s.rel(m) == "mark" && s.lemma(m) == "to");
+            if asks && infinitive && is_trigger[h].is_none() {
+                return (negated, Some(Unreal::Governed { lemma: s.lemma(h).to_string(), intent: false }));
+            }
+        }
+    }
     // Up the tree: governors ("plans to"), negators ("denied"), governing triggers.
     let mut cur = top;
     for _ in 0..4 {
@@ -671,6 +706,13 @@ pub fn code_sentence(
             if let Some(m) = s.kids(i, "compound").find_map(|c| s.mention_at[c]).filter(|&m| s.place[m]) {
                 targets.push(m);
                 target_rule = "compound(place)".into();
+            }
+        }
+        if targets.is_empty() && noun && s.base_rel(i) == "obl" {
+            // "X was killed in a Russian airstrike": the victim of the passive verb.
+            if let Some(p) = s.head(i).and_then(|h| s.kids(h, "nsubj:pass").next()) {
+                targets = s.actors_of(p).into_iter().filter(|t| !sources.contains(t)).collect();
+                target_rule = "nsubj:pass(head)".into();
             }
         }
         targets.retain(|t| !sources.contains(t));
