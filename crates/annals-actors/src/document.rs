@@ -124,6 +124,14 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
                     let last = crate::lexicon::fold(sent[j - 1].form);
                     if let Some(code) = people.get(&full).or_else(|| people.get(&last)) {
                         out.push(mention(si, sent, i, j, code.clone(), MentionRule::Surname));
+                    } else {
+                        // A bare surname the document has not introduced ("Trump",
+                        // "Erdoğan"): the one office holder of that name at the date.
+                        let code = lex.resolve_forms(&forms[i..j], date);
+                        if code.name.is_some() {
+                            people.insert(last.clone(), code.clone());
+                            out.push(mention(si, sent, i, j, code, MentionRule::Lexicon));
+                        }
                     }
                     i = j;
                     continue;
