@@ -108,8 +108,8 @@ pub fn run(a: &ActorArgs) -> Result<()> {
 
 #[derive(clap::Args, Debug)]
 pub struct ActorsArgs {
-    /// Input files (.txt: one document; .jsonl: one document per line with a `text`
-    /// and optional `id` and `date`); none or `-` reads standard input.
+    /// Input files or folders: .txt (one document), .jsonl and .csv (columns id, date,
+    /// text, optional title, url, source), .html; none or `-` reads standard input.
     pub inputs: Vec<PathBuf>,
     /// Date of documents that carry none (YYYY-MM-DD): selects dated roles.
     #[arg(long, value_name = "DATE")]

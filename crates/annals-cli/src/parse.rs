@@ -15,8 +15,8 @@ use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct ParseArgs {
-    /// Input files: .txt (one document each), .jsonl (one document per line, field
-    /// `text`, optional `id`); none or `-` reads standard input.
+    /// Input files or folders: .txt (one document), .jsonl and .csv (columns id, date,
+    /// text, optional title, url, source), .html; none or `-` reads standard input.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Keep this CoNLL-U file's sentences and words and fill in the predictions

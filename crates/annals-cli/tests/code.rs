@@ -331,3 +331,65 @@ fn parallel_coding_keeps_input_order() {
     assert_eq!(docs, sorted);
     assert_eq!(docs.iter().collect::<std::collections::BTreeSet<_>>().len(), 200);
 }
+
+/// Expected-output test: `tests/data/code-sample.txt` (our own text) against
+/// `code-sample.expected.tsv`, one line per event (sentence, type, mode, source ->
+/// target, trigger, negated). Run with UPDATE_EXPECT=1 to rewrite the expectation after a
+/// deliberate change, and review the diff.
+#[test]
+fn code_sample_matches_its_expected_output() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let input = dir.join("code-sample.txt");
+    let expected_path = dir.join("code-sample.expected.tsv");
+    let out = annals(&["code", "--date", "2024-06-01", "--format", "jsonl", input.to_str().expect("utf-8 path")], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let actors = |l: &Value| {
+        l.as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| {
+                format!(
+                    "{}={}/{}",
+                    a["text"].as_str().unwrap_or(""),
+                    a["country"].as_str().unwrap_or("-"),
+                    a["sector"].as_str().unwrap_or("-")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    let mut got = String::new();
+    for e in events(&out) {
+        got.push_str(&format!(
+            "{}\t{}\t{}\t{} -> {}\t{}\t{}\n",
+            e["sentence"],
+            e["event"].as_str().unwrap_or(""),
+            e["mode"].as_str().unwrap_or("-"),
+            actors(&e["source"]),
+            actors(&e["target"]),
+            e["trigger"]["text"].as_str().unwrap_or(""),
+            if e["negated"] == true { "negated" } else { "" }
+        ));
+    }
+    if std::env::var("UPDATE_EXPECT").is_ok_and(|v| v == "1") {
+        std::fs::write(&expected_path, &got).expect("write expectation");
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).expect("expected output exists (UPDATE_EXPECT=1 writes it)");
+    assert_eq!(got, expected, "code output changed; rerun with UPDATE_EXPECT=1 and review the diff");
+}
+
+/// `annals eval events` on a tiny labelled file of our own: the split and the scores.
+#[test]
+fn eval_events_scores_labelled_stories() {
+    let dir = temp_dir("eval");
+    let csv = "text,label\n\"Russian forces shelled Kharkiv on Monday.\",ASSAULT\n\"Egypt condemned Israel's airstrikes.\",ACCUSE\n\"The weather was fine.\",AID\n";
+    std::fs::write(dir.join("stories.csv"), csv).expect("write");
+    let out = annals(&["eval", "events", "--split", "all", dir.join("stories.csv").to_str().expect("utf-8 path")], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("stories: 3"), "{report}");
+    assert!(report.contains("label among the story's events: 2 = 66.7%"), "{report}");
+    let out = annals(&["eval", "events", "--split", "test", dir.join("stories.csv").to_str().expect("utf-8 path")], "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("stories: 1"));
+}

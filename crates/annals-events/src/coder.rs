@@ -78,6 +78,8 @@ struct Sentence<'s, 'a> {
     place: Vec<bool>,
     /// Whether each mention has a sector, organization or person (more than a country).
     sector: Vec<bool>,
+    /// Whether each token is a reporting verb ("said"): its subject speaks, it does not act.
+    reports: Vec<bool>,
 }
 
 impl<'s, 'a> Sentence<'s, 'a> {
@@ -107,7 +109,8 @@ impl<'s, 'a> Sentence<'s, 'a> {
             .collect();
         let place = mentions.iter().map(|m| m.place).collect();
         let sector = mentions.iter().map(|m| m.agent).collect();
-        Sentence { tokens, children, mention_at, event_noun, place, sector }
+        let reports = tokens.iter().map(|t| t.upos == "VERB" && lex.is(t.lemma, ModalityKind::Report)).collect();
+        Sentence { tokens, children, mention_at, event_noun, place, sector, reports }
     }
 
     fn head(&self, i: usize) -> Option<usize> {
@@ -275,6 +278,17 @@ impl<'s, 'a> Sentence<'s, 'a> {
                 (a, "nsubj(xcomp)", None)
             }
             "advcl" => {
+                // "Russian forces shelled Kharkiv, killing three, officials said", with
+                // "killing" attached to "said": the doer is in the reported clause.
+                if self.reports[h] {
+                    if let Some(c) =
+                        self.children[h].iter().copied().find(|&c| matches!(self.base_rel(c), "ccomp" | "parataxis"))
+                    {
+                        let (a, _, _) = self.subject_of(c, depth - 1);
+                        return (a, "nsubj(reported clause)", None);
+                    }
+                    return (Vec::new(), "none", None);
+                }
                 let (a, _, _) = self.subject_of(h, depth - 1);
                 (a, "nsubj(advcl)", None)
             }
@@ -429,7 +443,7 @@ enum Unreal {
     Marked(String),
     /// Under a governor of intent or plan ("plans to", "efforts to"); `intent` when the
     /// governor commits to the act ("vowed to", "commitment to").
-    Governed { lemma: String, intent: bool },
+    Governed { lemma: String, intent: bool, at: Option<usize> },
     /// The content of another trigger at this token ("urged X to withdraw").
     Content(usize),
 }
@@ -468,7 +482,7 @@ fn modality(
                         && s.head(clause).is_some_and(|h| lex.is(s.lemma(h), ModalityKind::Report));
                     let conditional = conditional || (matches!(form.as_str(), "would" | "'d") && !reported);
                     if !conditional {
-                        return (negated, Some(Unreal::Governed { lemma: form, intent: true }));
+                        return (negated, Some(Unreal::Governed { lemma: form, intent: true, at: None }));
                     }
                     return (negated, Some(Unreal::Marked(format!("aux:{form}"))));
                 }
@@ -489,7 +503,7 @@ fn modality(
         let lemma = s.lemma(l);
         let intent = lex.is(lemma, ModalityKind::Intent);
         if intent || lex.is(lemma, ModalityKind::Governor) {
-            return (negated, Some(Unreal::Governed { lemma: lemma.to_string(), intent }));
+            return (negated, Some(Unreal::Governed { lemma: lemma.to_string(), intent, at: Some(l) }));
         }
         if lex.is(lemma, ModalityKind::Negator) {
             negated = true;
@@ -498,7 +512,7 @@ fn modality(
     // A purpose clause ("launched an operation to eliminate Hamas") states an aim.
     let top = light.unwrap_or(head);
     if s.base_rel(top) == "advcl" && s.children[top].iter().any(|&c| s.rel(c) == "mark" && s.lemma(c) == "to") {
-        return (negated, Some(Unreal::Governed { lemma: "to(purpose)".into(), intent: false }));
+        return (negated, Some(Unreal::Governed { lemma: "to(purpose)".into(), intent: false, at: None }));
     }
     // The consequence of a condition ("X could turn to Y if ..."), and a second verb
     // that shares the first one's modal ("could turn to and embrace").
@@ -523,14 +537,14 @@ fn modality(
     if s.rel(top) == "xcomp" {
         if let Some(h) = s.head(top) {
             if s.lemma(h) == "go" && s.tokens[h].xpos == "VBG" {
-                return (negated, Some(Unreal::Governed { lemma: "going to".into(), intent: true }));
+                return (negated, Some(Unreal::Governed { lemma: "going to".into(), intent: true, at: None }));
             }
             // "lobbied Brussels not to offer aid", "asked X to ...": what one actor
             // asks of another has not happened.
             let asks = s.children[h].iter().any(|&o| matches!(s.rel(o), "obj" | "iobj"));
             let infinitive = s.children[top].iter().any(|&m| s.rel(m) == "mark" && s.lemma(m) == "to");
             if asks && infinitive && is_trigger[h].is_none() {
-                return (negated, Some(Unreal::Governed { lemma: s.lemma(h).to_string(), intent: false }));
+                return (negated, Some(Unreal::Governed { lemma: s.lemma(h).to_string(), intent: false, at: Some(h) }));
             }
         }
     }
@@ -559,11 +573,14 @@ fn modality(
         let lemma = s.lemma(h);
         if rel != "conj" {
             if lex.is(lemma, ModalityKind::Negator) {
+                // "denied arresting journalists": a negated act, not the content of
+                // the denial.
                 negated = true;
+                break;
             }
             let intent = lex.is(lemma, ModalityKind::Intent);
             if intent || lex.is(lemma, ModalityKind::Governor) {
-                return (negated, Some(Unreal::Governed { lemma: lemma.to_string(), intent }));
+                return (negated, Some(Unreal::Governed { lemma: lemma.to_string(), intent, at: Some(h) }));
             }
             if let Some(t) = is_trigger[h] {
                 let content = matches!(
@@ -586,7 +603,7 @@ fn modality(
                 return (negated, Some(Unreal::Marked(format!("aux:{form}"))));
             }
             if rel != "conj" && s.base_rel(c) == "aux" && lex.is(&form, ModalityKind::Future) {
-                return (negated, Some(Unreal::Governed { lemma: form, intent: true }));
+                return (negated, Some(Unreal::Governed { lemma: form, intent: true, at: None }));
             }
         }
         cur = h;
@@ -708,6 +725,14 @@ pub fn code_sentence(
                 target_rule = "compound(place)".into();
             }
         }
+        if targets.is_empty() && !noun && s.rel(i) == "acl" && tokens[i].xpos == "VBN" && !e.reverse {
+            // "a US pastor detained for two years": the noun a passive participle
+            // modifies is its patient.
+            if let Some(h) = s.head(i) {
+                targets = s.actors_of(h).into_iter().filter(|t| !sources.contains(t)).collect();
+                target_rule = "acl(patient)".into();
+            }
+        }
         if targets.is_empty() && noun && s.base_rel(i) == "obl" {
             // "X was killed in a Russian airstrike": the victim of the passive verb.
             if let Some(p) = s.head(i).and_then(|h| s.kids(h, "nsubj:pass").next()) {
@@ -774,7 +799,7 @@ pub fn code_sentence(
                     }
                 }
             }
-            Some(Unreal::Governed { lemma, intent: true }) => {
+            Some(Unreal::Governed { lemma, intent: true, at }) => {
                 // PLOVER manual: an announced or intended act is coded as what it signals.
                 let signalled = match drafts[k].event {
                     EventType::Assault | EventType::Coerce | EventType::Sanction => Some(EventType::Threaten),
@@ -786,6 +811,13 @@ pub fn code_sentence(
                     _ => None,
                 };
                 if let Some(t) = signalled {
+                    // "threatened to expel diplomats": one THREATEN (EXPEL), not two.
+                    if let Some(gk) = at.and_then(|g| at_token[g]) {
+                        if drafts[gk].event == t && drafts[gk].unreal.is_none() {
+                            drafts[gk].unreal =
+                                Some(Unreal::Marked(format!("stated by {:?}", tokens[drafts[k].token].form)));
+                        }
+                    }
                     drafts[k].note = format!("; intent:{lemma} -> {}", t.as_str());
                     if t == EventType::Threaten {
                         drafts[k].mode = threat_mode(drafts[k].event, drafts[k].entry.mode.as_deref());

@@ -43,6 +43,7 @@ pub fn code_document_with(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>, 
     let mut all: Vec<Mention> = doc.mentions.to_vec();
     all.extend(group_pronouns(doc));
     inherit_owner_countries(doc, &mut all);
+    national_institutions(&mut all);
     let mut by_sentence: Vec<Vec<&Mention>> = vec![Vec::new(); doc.sentences.len()];
     for m in &all {
         if let Some(v) = by_sentence.get_mut(m.sentence) {
@@ -140,7 +141,31 @@ fn group_pronouns(doc: &CodedDocumentInput<'_, '_>) -> Vec<Mention> {
         let covered = |t: usize| mentions.iter().find(|m| m.tokens.contains(&t)).copied();
         for (t, tok) in tokens.iter().enumerate() {
             let form = tok.form.to_lowercase();
-            if !matches!(form.as_str(), "it" | "they" | "we" | "its" | "their" | "our") || covered(t).is_some() {
+            if !matches!(form.as_str(), "it" | "they" | "we" | "its" | "their" | "our" | "them" | "us")
+                || covered(t).is_some()
+            {
+                continue;
+            }
+            if matches!(tok.deprel, "obj" | "iobj") && matches!(form.as_str(), "it" | "them") {
+                // "Erdoğan stepped up his rhetoric against the US, accusing it of ...":
+                // the last group named before it in the sentence that is not the doer.
+                let subject_here = mentions.iter().filter(|m| m.subject).map(|m| m.code.clone()).collect::<Vec<_>>();
+                let before = mentions
+                    .iter()
+                    .rev()
+                    .find(|m| m.tokens.end <= t && is_group(m) && !m.place && !subject_here.contains(&m.code));
+                if let Some(a) = before {
+                    out.push(Mention {
+                        sentence: si,
+                        tokens: t..t + 1,
+                        start: tok.start,
+                        end: tok.end,
+                        code: a.code.clone(),
+                        rule: annals_actors::MentionRule::Anaphor,
+                        subject: false,
+                        place: false,
+                    });
+                }
                 continue;
             }
             if !matches!(tok.deprel, "nsubj" | "nsubj:pass" | "nmod:poss") {
@@ -235,6 +260,31 @@ fn inherit_owner_countries(doc: &CodedDocumentInput<'_, '_>, mentions: &mut [Men
             .and_then(|m| m.code.country.clone());
         if country.is_some() {
             mentions[k].code.country = country;
+        }
+    }
+}
+
+/// "The government", "the army", "police" without a country: the country the document
+/// is about, when one country has at least half of its mentions with a country
+/// (the document's context country, as event coders have long used).
+fn national_institutions(mentions: &mut [Mention]) {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut total = 0;
+    for m in mentions.iter() {
+        if let Some(c) = m.code.country.as_deref() {
+            *counts.entry(c).or_default() += 1;
+            total += 1;
+        }
+    }
+    let Some((top, n)) = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))) else { return };
+    if total < 3 || 2 * n < total {
+        return;
+    }
+    let top = top.to_string();
+    for m in mentions.iter_mut() {
+        let national = matches!(m.code.sector.as_deref(), Some("GOV" | "MIL" | "COP" | "LEG" | "JUD" | "SPY"));
+        if m.code.country.is_none() && m.code.org.is_none() && m.code.name.is_none() && national {
+            m.code.country = Some(top.clone());
         }
     }
 }
