@@ -183,7 +183,21 @@ pub fn find_mentions(lex: &Lexicon, sentences: &[Vec<TaggedToken<'_>>], date: Op
             while first > 0 && sent[first - 1].upos == "ADJ" && !covered[first - 1] && !claimed(&out, si, first - 1) {
                 first -= 1;
             }
-            let code = lex.resolve_forms(&words, date);
+            let mut code = lex.resolve_forms(&words, date);
+            if code.country.is_none() && code.name.is_none() && code.org.is_none() && code.sector.is_some() {
+                // "the Assad regime", "the Trump administration": a person named inside
+                // the phrase gives the institution its country.
+                for (k, w) in words.iter().enumerate() {
+                    if !w.starts_with(char::is_uppercase) {
+                        continue;
+                    }
+                    let inner = lex.resolve_forms(&words[k..=k], date);
+                    if inner.name.is_some() && inner.country.is_some() {
+                        code.country = inner.country;
+                        break;
+                    }
+                }
+            }
             if !code.is_empty() {
                 if let Some(name) = &code.name {
                     let folded: Vec<String> = name.split_whitespace().map(crate::lexicon::fold).collect();

@@ -156,7 +156,7 @@ impl<'s, 'a> Sentence<'s, 'a> {
 
     /// The actor a nominal names: its own mention, else one in its modifiers
     /// ("Israel's offensive", "U.S. objections", "units of Hamas").
-    fn actor_in(&self, i: usize, depth: usize) -> Option<usize> {
+    fn actor_in(&self, i: usize, depth: usize, loose: bool) -> Option<usize> {
         if let Some(m) = self.mention_at[i] {
             return Some(m);
         }
@@ -166,15 +166,15 @@ impl<'s, 'a> Sentence<'s, 'a> {
         // An owner or an "of" phrase names the actor of any noun ("Israel's offensive",
         // "units of Hamas"); adjectives and compounds only of an event noun ("U.S.
         // objections"), not of a thing ("a Yemeni port", "a British band").
-        let order = ["nmod:poss", "amod", "compound", "nmod", "appos", "flat", "nmod:desc"];
+        let order = ["nmod:poss", "nmod", "amod", "compound", "appos", "flat", "nmod:desc"];
         for rel in order {
-            let thing = matches!(rel, "amod" | "compound" | "nmod:desc") && !self.event_noun[i];
+            let thing = matches!(rel, "amod" | "compound" | "nmod:desc") && !self.event_noun[i] && !loose;
             for c in self.kids(i, rel) {
                 if rel == "nmod" && self.case_of(c).is_some_and(|p| !matches!(p.as_str(), "of" | "from" | "including"))
                 {
                     continue;
                 }
-                if let Some(m) = self.actor_in(c, depth - 1) {
+                if let Some(m) = self.actor_in(c, depth - 1, loose) {
                     // "armed police officers" names an actor; "a Yemeni port" does not.
                     if thing && !self.sector[m] {
                         continue;
@@ -188,17 +188,23 @@ impl<'s, 'a> Sentence<'s, 'a> {
 
     /// The actors of a nominal and of the nominals conjoined to it.
     fn actors_of(&self, i: usize) -> Vec<usize> {
+        self.actors_of_with(i, false)
+    }
+
+    /// As [`Self::actors_of`], but a thing names its owner too ("shot down a Russian
+    /// jet", "struck a Yemeni port"): for the targets of force.
+    fn actors_of_with(&self, i: usize, loose: bool) -> Vec<usize> {
         let mut out = Vec::new();
         let mut push = |m: usize| {
             if !out.contains(&m) {
                 out.push(m)
             }
         };
-        if let Some(m) = self.actor_in(i, 2) {
+        if let Some(m) = self.actor_in(i, 2, loose) {
             push(m);
         }
         for c in self.kids(i, "conj") {
-            if let Some(m) = self.actor_in(c, 2) {
+            if let Some(m) = self.actor_in(c, 2, loose) {
                 push(m);
             }
         }
@@ -359,6 +365,7 @@ fn find_targets(
 ) -> (Vec<usize>, String) {
     // Places where prepositional targets may hang: the trigger, its completing words,
     // and the light verb of a noun trigger (parsers attach these either way).
+    let loose = matches!(e.event, EventType::Assault | EventType::Coerce);
     let mut hosts = vec![head];
     hosts.extend(extra.iter().copied().filter(|&x| s.tokens[x].upos == "NOUN" || s.tokens[x].upos == "PROPN"));
     hosts.extend(light);
@@ -368,43 +375,43 @@ fn find_targets(
         match spec {
             TargetSpec::Obj => {
                 if let Some(p) = passive {
-                    found = s.actors_of(p);
+                    found = s.actors_of_with(p, loose);
                     rule = "nsubj:pass".into();
                 } else {
                     // Parsers often read "urged Hamas to" as an indirect object.
                     for o in s.kids(head, "obj").chain(s.kids(head, "iobj")) {
                         if !extra.contains(&o) {
-                            found.extend(s.actors_of(o));
+                            found.extend(s.actors_of_with(o, loose));
                         }
                     }
                     // An object that completes the trigger ("freed two American
                     // prisoners") still names its owner in its modifiers.
                     if found.is_empty() {
                         for o in s.kids(head, "obj").filter(|o| extra.contains(o)) {
-                            found.extend(s.actors_of(o));
+                            found.extend(s.actors_of_with(o, loose));
                         }
                     }
                 }
             }
             TargetSpec::Iobj => {
                 for o in s.kids(head, "iobj") {
-                    found.extend(s.actors_of(o));
+                    found.extend(s.actors_of_with(o, loose));
                 }
             }
             TargetSpec::Poss => {
                 for o in s.kids(head, "nmod:poss") {
-                    found.extend(s.actors_of(o));
+                    found.extend(s.actors_of_with(o, loose));
                 }
             }
             TargetSpec::Pred => {
                 if let Some(subj) = s.kids(head, "nsubj").next() {
-                    found = s.actors_of(subj);
+                    found = s.actors_of_with(subj, loose);
                 } else if let Some(h) = s.head(head) {
                     match (s.base_rel(head), s.tokens[h].upos) {
-                        ("nmod" | "appos", "NOUN" | "PROPN") => found = s.actors_of(h),
+                        ("nmod" | "appos", "NOUN" | "PROPN") => found = s.actors_of_with(h, loose),
                         ("xcomp" | "obl", "VERB") => {
                             for o in s.kids(h, "obj") {
-                                found.extend(s.actors_of(o));
+                                found.extend(s.actors_of_with(o, loose));
                             }
                         }
                         _ => {}
@@ -418,7 +425,7 @@ fn find_targets(
                             continue;
                         }
                         if s.case_of(c).as_deref() == Some(&**p) {
-                            found.extend(s.actors_of(c));
+                            found.extend(s.actors_of_with(c, loose));
                         }
                     }
                     if !found.is_empty() {
@@ -431,6 +438,23 @@ fn find_targets(
         if !found.is_empty() {
             found.dedup();
             return (found, rule);
+        }
+    }
+    // Force has a direction whatever the entry lists: "assaults into Syria" (also when
+    // the parser hung the phrase on the verb above the noun).
+    if e.event == EventType::Assault {
+        let above = (e.pos == TriggerPos::Noun).then(|| s.head(head)).flatten();
+        for &h in hosts.iter().chain(above.iter()) {
+            for c in s.children[h].iter().copied() {
+                if matches!(s.base_rel(c), "obl" | "nmod")
+                    && s.case_of(c).is_some_and(|p| matches!(p.as_str(), "into" | "on" | "against"))
+                {
+                    let found = s.actors_of_with(c, loose);
+                    if !found.is_empty() {
+                        return (found, "obl/nmod:into|on|against".into());
+                    }
+                }
+            }
         }
     }
     (Vec::new(), "none".into())
@@ -458,6 +482,16 @@ fn modality(
 ) -> (bool, Option<Unreal>) {
     let mut negated = false;
     let own = [Some(head), light];
+    for v in own.into_iter().flatten() {
+        for &c in &s.children[v] {
+            let form = s.tokens[c].form.to_lowercase();
+            if matches!(s.base_rel(c), "advmod" | "det" | "cc" | "mark" | "case")
+                && (lex.is(&form, ModalityKind::Negation) || lex.is(s.lemma(c), ModalityKind::Negation))
+            {
+                negated = true;
+            }
+        }
+    }
     for v in own.into_iter().flatten() {
         for &c in &s.children[v] {
             let lemma = s.lemma(c);
@@ -496,6 +530,15 @@ fn modality(
                 }
                 _ => {}
             }
+        }
+    }
+    // "offered no concessions", "showed no sign of": a negated object negates the act.
+    for o in s.kids(head, "obj") {
+        if s.children[o]
+            .iter()
+            .any(|&d| s.rel(d) == "det" && lex.is(&s.tokens[d].form.to_lowercase(), ModalityKind::Negation))
+        {
+            negated = true;
         }
     }
     // The verb governing a noun trigger may itself be a plan ("is planning an offensive").
@@ -733,6 +776,39 @@ pub fn code_sentence(
                 target_rule = "acl(patient)".into();
             }
         }
+        if targets.is_empty() && noun && s.base_rel(i) == "nsubj" {
+            // "The attack targeted a police station", "its attacks were aimed at Iranian
+            // bases": the verb of which the event noun is the subject names the target.
+            if let Some(h) = s.head(i).filter(|&h| tokens[h].upos == "VERB") {
+                for c in s.children[h].iter().copied() {
+                    let object = s.rel(c) == "obj";
+                    let aimed = s.base_rel(c) == "obl"
+                        && s.case_of(c).is_some_and(|p| matches!(p.as_str(), "at" | "against" | "on" | "into"));
+                    if object || aimed {
+                        targets.extend(s.actors_of(c).into_iter().filter(|t| !sources.contains(t)));
+                    }
+                }
+                if !targets.is_empty() {
+                    target_rule = "obj/obl(head verb)".into();
+                }
+            }
+        }
+        if targets.is_empty() && !noun && !e.event.is_material() {
+            // "accusing it of building ...", "urged Hamas to seize" read as a clause: the
+            // subject of the complement clause is the one spoken to or about.
+            let complement = |c: usize| {
+                matches!(s.base_rel(c), "ccomp" | "xcomp")
+                    || (s.base_rel(c) == "advcl"
+                        && s.children[c].iter().any(|&m| s.rel(m) == "mark" && s.lemma(m) == "of"))
+            };
+            for c in s.children[i].iter().copied().filter(|&c| complement(c)) {
+                if let Some(subj) = s.kids(c, "nsubj").next() {
+                    targets = s.actors_of(subj).into_iter().filter(|t| !sources.contains(t)).collect();
+                    target_rule = "nsubj(complement)".into();
+                    break;
+                }
+            }
+        }
         if targets.is_empty() && noun && s.base_rel(i) == "obl" {
             // "X was killed in a Russian airstrike": the victim of the passive verb.
             if let Some(p) = s.head(i).and_then(|h| s.kids(h, "nsubj:pass").next()) {
@@ -810,6 +886,14 @@ pub fn code_sentence(
                     EventType::Agree => Some(EventType::Agree),
                     _ => None,
                 };
+                // "would not attend the talks": refusing to cooperate is a REJECT.
+                let signalled = match signalled {
+                    Some(EventType::Agree) if drafts[k].negated => {
+                        drafts[k].negated = false;
+                        Some(EventType::Reject)
+                    }
+                    other => other,
+                };
                 if let Some(t) = signalled {
                     // "threatened to expel diplomats": one THREATEN (EXPEL), not two.
                     if let Some(gk) = at.and_then(|g| at_token[g]) {
@@ -830,7 +914,10 @@ pub fn code_sentence(
         }
     }
     // PLOVER manual: an announced or ordered retreat is a concession.
-    for d in drafts.iter_mut().filter(|d| d.event == EventType::Retreat && d.unreal.is_none()) {
+    for d in drafts
+        .iter_mut()
+        .filter(|d| d.event == EventType::Retreat && d.unreal.is_none() && d.mode.as_deref() != Some("RESIGN"))
+    {
         let mut cur = d.token;
         for _ in 0..3 {
             let Some(h) = s.head(cur) else { break };

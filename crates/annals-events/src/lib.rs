@@ -43,7 +43,7 @@ pub fn code_document_with(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>, 
     let mut all: Vec<Mention> = doc.mentions.to_vec();
     all.extend(group_pronouns(doc));
     inherit_owner_countries(doc, &mut all);
-    national_institutions(&mut all);
+    national_institutions(doc.text, &mut all);
     let mut by_sentence: Vec<Vec<&Mention>> = vec![Vec::new(); doc.sentences.len()];
     for m in &all {
         if let Some(v) = by_sentence.get_mut(m.sentence) {
@@ -212,8 +212,19 @@ fn group_pronouns(doc: &CodedDocumentInput<'_, '_>) -> Vec<Mention> {
                 }
                 cur = h;
             }
-            let antecedent =
-                antecedent.or_else(|| last_subject.filter(|(s, _)| si.saturating_sub(*s) <= 1).map(|(_, m)| m));
+            // Else the last group named before it in this sentence that is not a
+            // subject ("rhetoric against the US, accusing it of ..."), else the last
+            // group subject of this or the previous sentence.
+            let antecedent = antecedent
+                .or_else(|| {
+                    (tok.deprel != "nmod:poss")
+                        .then(|| {
+                            mentions.iter().rev().find(|m| m.tokens.end <= t && is_group(m) && !m.place && !m.subject)
+                        })
+                        .flatten()
+                        .copied()
+                })
+                .or_else(|| last_subject.filter(|(s, _)| si.saturating_sub(*s) <= 1).map(|(_, m)| m));
             if let Some(a) = antecedent {
                 out.push(Mention {
                     sentence: si,
@@ -251,12 +262,14 @@ fn inherit_owner_countries(doc: &CodedDocumentInput<'_, '_>, mentions: &mut [Men
             x.head > 0
                 && range.contains(&(x.head - 1))
                 && !range.contains(t)
-                && (x.deprel == "nmod:poss" || (x.deprel == "nmod" && of_phrase(*t)))
+                && (x.deprel == "nmod:poss" || (x.deprel == "nmod" && of_phrase(*t)) || x.deprel == "compound")
         });
         let Some((t, _)) = owner else { continue };
+        // An owner that is a person or a state ("Assad regime", "Trump administration").
         let country = mentions
             .iter()
             .find(|m| m.sentence == si && m.tokens.contains(&t) && !m.place)
+            .filter(|m| tokens[t].deprel != "compound" || m.code.name.is_some() || m.code.sector.is_none())
             .and_then(|m| m.code.country.clone());
         if country.is_some() {
             mentions[k].code.country = country;
@@ -267,7 +280,7 @@ fn inherit_owner_countries(doc: &CodedDocumentInput<'_, '_>, mentions: &mut [Men
 /// "The government", "the army", "police" without a country: the country the document
 /// is about, when one country has at least half of its mentions with a country
 /// (the document's context country, as event coders have long used).
-fn national_institutions(mentions: &mut [Mention]) {
+fn national_institutions(doc_text: &str, mentions: &mut [Mention]) {
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut total = 0;
     for m in mentions.iter() {
@@ -283,7 +296,10 @@ fn national_institutions(mentions: &mut [Mention]) {
     let top = top.to_string();
     for m in mentions.iter_mut() {
         let national = matches!(m.code.sector.as_deref(), Some("GOV" | "MIL" | "COP" | "LEG" | "JUD" | "SPY"));
-        if m.code.country.is_none() && m.code.org.is_none() && m.code.name.is_none() && national {
+        // Only a bare institution ("the government"), not one with a qualifier the
+        // lexicon did not place ("the Kurdish authorities").
+        let bare = doc_text.get(m.start..m.end).is_some_and(|t| !t.chars().any(char::is_uppercase));
+        if m.code.country.is_none() && m.code.org.is_none() && m.code.name.is_none() && national && bare {
             m.code.country = Some(top.clone());
         }
     }
