@@ -115,6 +115,7 @@ pub fn code_document_with(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>, 
                 quad: e.event.quad().as_str(),
                 why: e.why.clone(),
                 dropped: e.dropped.clone(),
+                trigger_tokens: e.trigger.clone(),
             });
         }
     }

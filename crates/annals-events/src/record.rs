@@ -55,6 +55,10 @@ pub struct EventRecord {
     /// With `annals code --explain`: why this candidate is not an event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dropped: Option<String>,
+    /// Token range of the trigger within its sentence (for the places and dates stage;
+    /// not part of the output).
+    #[serde(skip)]
+    pub trigger_tokens: std::ops::Range<usize>,
 }
 
 impl EventRecord {
