@@ -35,6 +35,10 @@ pub struct CodeArgs {
     /// Output format (default: table on a terminal, jsonl otherwise).
     #[arg(long, value_enum)]
     pub format: Option<OutputFormat>,
+    /// Skip the places and dates stage: no `location`, and every event takes its
+    /// document's date (faster; for measuring the stage's cost).
+    #[arg(long)]
+    pub no_places: bool,
     /// Also print the trigger candidates that were not coded, each with a `dropped`
     /// field saying why (not a fact, no actor, ...): for checking lexicons and rules.
     #[arg(long)]
@@ -86,10 +90,12 @@ pub fn today() -> Date {
 }
 
 /// Tags, parses, finds actors and codes the events of one document.
+#[allow(clippy::too_many_arguments)]
 pub fn code_text(
     models: &Models,
     lex: &Lexicon,
     events: &EventLexicon,
+    gaz: Option<&annals_places::Gazetteer>,
     id: &str,
     text: &str,
     date: Option<(Date, Precision)>,
@@ -137,7 +143,141 @@ pub fn code_text(
         })
         .collect();
     let input = CodedDocumentInput { id, text, date, sentences: &sentences, mentions: &mentions };
-    code_document_with(events, &input, explain)
+    let mut records = code_document_with(events, &input, explain);
+    let Some(gaz) = gaz else { return records };
+    let place_sentences: Vec<Vec<annals_places::PlaceToken<'_>>> = sentences
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|t| annals_places::PlaceToken {
+                    form: t.form,
+                    upos: t.upos,
+                    head: t.head,
+                    deprel: t.deprel,
+                    start: t.start,
+                    end: t.end,
+                    actor: false,
+                })
+                .collect()
+        })
+        .collect();
+    let mut place_sentences = place_sentences;
+    mark_actor_tokens(&mut place_sentences, &mentions);
+    let actor_countries: Vec<&str> =
+        mentions.iter().filter(|m| !m.place).filter_map(|m| m.code.country.as_deref()).collect();
+    locate_and_date(gaz, text, &place_sentences, &actor_countries, date, &mut records);
+    records
+}
+
+/// Gives each event its place and date (issue 5): the place named in the event's own
+/// clause, else a locative place of its sentence, else the document's dominant place;
+/// the date written in its clause, else the publication date.
+pub fn locate_and_date(
+    gaz: &annals_places::Gazetteer,
+    text: &str,
+    sentences: &[Vec<annals_places::toponyms::PlaceToken<'_>>],
+    actor_countries: &[&str],
+    publication: Option<(Date, Precision)>,
+    records: &mut [EventRecord],
+) {
+    use annals_places::toponyms::{clause_tokens, dominant_place, find_places, LocationPrecision};
+    let places = find_places(gaz, sentences, actor_countries);
+    let usable: Vec<&annals_places::toponyms::PlaceMention> = places.iter().filter(|m| !m.subject).collect();
+    let dominant = dominant_place(&places.iter().filter(|m| !m.subject).cloned().collect::<Vec<_>>()).cloned();
+    let mut dates_by_sentence: Vec<Option<Vec<annals_places::DateMention>>> = vec![None; sentences.len()];
+    for r in records.iter_mut() {
+        let Some(sent) = sentences.get(r.sentence) else { continue };
+        let mut roots: Vec<usize> = r.trigger_tokens.clone().collect();
+        // A noun trigger's clause is its light verb's ("launched an attack in Rafah").
+        if let Some(t) = sent.get(r.trigger_tokens.start) {
+            let light = matches!(t.deprel.split(':').next(), Some("obj" | "obl"));
+            if t.upos == "NOUN" && light && t.head > 0 && sent.get(t.head - 1).is_some_and(|h| h.upos == "VERB") {
+                roots.push(t.head - 1);
+            }
+        }
+        let clause = clause_tokens(sent, &roots);
+        let in_clause = |m: &&&annals_places::toponyms::PlaceMention| {
+            m.sentence == r.sentence && clause.get(m.tokens.start).copied().unwrap_or(false)
+        };
+        let chosen = usable
+            .iter()
+            .filter(in_clause)
+            .max_by_key(|m| {
+                let fine = match m.precision {
+                    LocationPrecision::Point => 3,
+                    LocationPrecision::Region => 2,
+                    _ => 1,
+                };
+                (m.locative || m.direction.is_some(), fine, std::cmp::Reverse(m.start))
+            })
+            .map(|m| ((*m).clone(), false))
+            .or_else(|| usable.iter().find(|m| m.sentence == r.sentence && m.locative).map(|m| ((*m).clone(), false)))
+            .or_else(|| dominant.clone().map(|m| (m, true)));
+        if let Some((m, from_document)) = chosen {
+            let p = gaz.place(m.place);
+            let name = match &m.direction {
+                Some(d) => format!("{d} {}", p.name),
+                None => p.name.clone(),
+            };
+            let precision = if from_document { LocationPrecision::Document } else { m.precision };
+            r.location = Some(annals_events::LocationRecord {
+                name,
+                country: p.country_code().map(str::to_string),
+                lat: Some(p.lat),
+                lon: Some(p.lon),
+                precision: precision.as_str().to_string(),
+            });
+        }
+        // The date written in the event's clause.
+        let Some(((publication, _), (first, last))) = publication.zip(sent.first().zip(sent.last())) else { continue };
+        let base = first.start;
+        let sentence_text = text.get(base..last.end).unwrap_or("");
+        let found = dates_by_sentence[r.sentence]
+            .get_or_insert_with(|| annals_places::find_dates(sentence_text, publication))
+            .clone();
+        for d in found {
+            let token = sent.iter().position(|t| t.start >= base + d.start && t.start < base + d.end);
+            if token.is_some_and(|k| clause.get(k).copied().unwrap_or(false)) {
+                r.date = Some(format_date(d.date, d.precision));
+                r.date_precision = Some(precision_name(d.precision));
+                break;
+            }
+        }
+    }
+}
+
+/// Marks the tokens of actor mentions that name an organization, a person or a sector
+/// ("Hamas", "Egyptian mediators"): they are not place names.
+pub fn mark_actor_tokens(sentences: &mut [Vec<annals_places::PlaceToken<'_>>], mentions: &[annals_actors::Mention]) {
+    for m in mentions {
+        let Some(sent) = sentences.get_mut(m.sentence) else { continue };
+        // An organization or a person is not a place ("Hamas"); in other mentions only
+        // the actor nouns are ("Jordan's foreign ministry": Jordan is still a place).
+        let whole = m.code.name.is_some() || m.code.org.is_some();
+        for t in m.tokens.clone() {
+            if let Some(tok) = sent.get_mut(t) {
+                if whole || !tok.form.starts_with(char::is_uppercase) {
+                    tok.actor = true;
+                }
+            }
+        }
+    }
+}
+
+fn format_date(d: Date, p: Precision) -> String {
+    match p {
+        Precision::Day => d.to_string(),
+        Precision::Month => format!("{:04}-{:02}", d.year, d.month),
+        Precision::Year => format!("{:04}", d.year),
+    }
+}
+
+fn precision_name(p: Precision) -> &'static str {
+    match p {
+        Precision::Day => "day",
+        Precision::Month => "month",
+        Precision::Year => "year",
+    }
 }
 
 pub fn run(a: &CodeArgs) -> Result<()> {
@@ -152,6 +292,11 @@ pub fn run(a: &CodeArgs) -> Result<()> {
     let docs = crate::input::read_documents(&a.inputs)?;
     let (lex, events) = load_lexicons(&a.lexicon)?;
     let models = crate::models::load(a.model.models.as_deref())?;
+    let gaz = if a.no_places {
+        None
+    } else {
+        Some(annals_places::Gazetteer::builtin().context("the built-in gazetteer is invalid")?)
+    };
     let stdout = std::io::stdout();
     let format = a.format.unwrap_or(if stdout.is_terminal() { OutputFormat::Table } else { OutputFormat::Jsonl });
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -171,7 +316,7 @@ pub fn run(a: &CodeArgs) -> Result<()> {
                 }
                 let missing = parsed.is_none() && default_date.is_none();
                 let date = parsed.or(default_date).unwrap_or((today(), Precision::Day));
-                (code_text(&models, &lex, &events, &d.id, &d.text, Some(date), a.explain), missing)
+                (code_text(&models, &lex, &events, gaz.as_ref(), &d.id, &d.text, Some(date), a.explain), missing)
             })
             .collect();
         for (records, missing) in coded {

@@ -9,6 +9,7 @@ mod eval_events;
 mod input;
 mod models;
 mod parse;
+mod places;
 mod train;
 
 use anyhow::Result;
@@ -31,6 +32,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Code documents into PLOVER events (who did what to whom), with evidence.
     Code(code::CodeArgs),
+    /// List the resolved places of each document with their mentions (JSON lines).
+    Places(places::PlacesArgs),
     /// Resolve actor phrases to country, sector, organization and person (JSON lines).
     Actor(actor::ActorArgs),
     /// List the actors of each document with all their mentions (JSON lines).
@@ -68,6 +71,7 @@ fn main() {
         Command::Train(a) => train::run(&a),
         Command::Eval(a) => parse::run_eval(&a),
         Command::Code(a) => code::run(&a),
+        Command::Places(a) => places::run(&a),
         Command::Actor(a) => actor::run(&a),
         Command::Actors(a) => actor::run_actors(&a),
     };

@@ -60,6 +60,9 @@ pub enum EvalWhat {
     /// label is among a story's events and is its most confident event, with a
     /// confusion table.
     Events(crate::eval_events::EvalEventsArgs),
+    /// Resolve labelled place mentions (TSV: id, sentence, mention, country, lat, lon,
+    /// kind) and report the share with the right country and within 25 km.
+    Places(crate::places::EvalPlacesArgs),
 }
 
 pub fn run_parse(a: &ParseArgs) -> Result<()> {
@@ -221,6 +224,7 @@ pub fn run_eval(a: &EvalArgs) -> Result<()> {
             Ok(())
         }
         EvalWhat::Events(a) => crate::eval_events::run(a),
+        EvalWhat::Places(a) => crate::places::run_eval(a),
         EvalWhat::Sentences { gold, spaces } => {
             let bytes = std::fs::read(gold).with_context(|| format!("cannot read {}", gold.display()))?;
             let text = String::from_utf8_lossy(&bytes);
