@@ -253,8 +253,41 @@ pub fn mark_actor_tokens(sentences: &mut [Vec<annals_places::PlaceToken<'_>>], m
         let Some(sent) = sentences.get_mut(m.sentence) else { continue };
         // An organization or a person is not a place ("Hamas"); in other mentions only
         // the actor nouns are ("Jordan's foreign ministry": Jordan is still a place).
-        let whole = m.code.name.is_some() || m.code.org.is_some();
+        // An organization that is also a territory ("Somaliland", "Transnistria") is a
+        // place in a locative phrase ("across Amhara", "to Transnistria").
+        let head = m.tokens.end.saturating_sub(1);
+        let locative = sent.iter().any(|c| {
+            c.head == head + 1
+                && c.deprel == "case"
+                && matches!(
+                    c.form.to_lowercase().as_str(),
+                    "in" | "at"
+                        | "near"
+                        | "to"
+                        | "into"
+                        | "across"
+                        | "from"
+                        | "through"
+                        | "throughout"
+                        | "within"
+                        | "inside"
+                        | "outside"
+                        | "around"
+                )
+        });
+        let whole = m.code.name.is_some() || (m.code.org.is_some() && !locative);
+        // The owner before a possessive stays a place ("Congo's President Tshisekedi").
+        let owners_end = m
+            .tokens
+            .clone()
+            .filter(|&t| sent.get(t + 1).is_some_and(|n| matches!(n.form, "'s" | "’s" | "'" | "’")))
+            .map(|t| t + 2)
+            .max()
+            .unwrap_or(m.tokens.start);
         for t in m.tokens.clone() {
+            if t < owners_end {
+                continue;
+            }
             if let Some(tok) = sent.get_mut(t) {
                 if whole || !tok.form.starts_with(char::is_uppercase) {
                     tok.actor = true;

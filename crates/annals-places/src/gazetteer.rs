@@ -442,6 +442,10 @@ fn name_key_into(name: &str, out: &mut String) {
     if out.len() > 4 && out.starts_with("the ") {
         out.drain(..4);
     }
+    // "St Petersburg", "St. Petersburg" and "Saint Petersburg" are one name.
+    if out.starts_with("st ") {
+        out.replace_range(..2, "saint");
+    }
 }
 
 /// `name_key_into` for ASCII text, a byte at a time.

@@ -184,6 +184,16 @@ pub fn find_places(gaz: &Gazetteer, sentences: &[Vec<PlaceToken<'_>>], actor_cou
             }
         }
     }
+    // Places with a single candidate anchor the others: "Alexandria" near "Arlington"
+    // is the one in Virginia.
+    let anchors: Vec<(f64, f64)> = raw
+        .iter()
+        .filter(|r| r.ids.len() == 1)
+        .filter_map(|r| r.ids.first())
+        .map(|&id| gaz.place(id))
+        .filter(|p| p.kind != PlaceKind::Country && p.kind != PlaceKind::Water)
+        .map(|p| (p.lat, p.lon))
+        .collect();
     // Pass 3: choose.
     let mut out = Vec::new();
     for r in raw {
@@ -200,6 +210,14 @@ pub fn find_places(gaz: &Gazetteer, sentences: &[Vec<PlaceToken<'_>>], actor_cou
                 _ => {}
             }
             score += 1.5 * weight.get(&p.country).copied().unwrap_or(0.0).min(4.0);
+            if r.ids.len() > 1 {
+                let nearest = anchors.iter().map(|&a| distance_km(a, (p.lat, p.lon))).fold(f64::INFINITY, f64::min);
+                if nearest < 300.0 {
+                    score += 3.0;
+                } else if nearest < 1000.0 {
+                    score += 1.5;
+                }
+            }
             if let Some(q) = &r.qualifier {
                 let inside = q.iter().any(|&qid| {
                     let qp = gaz.place(qid);
