@@ -543,7 +543,8 @@ mod tests {
         assert_eq!(name_key("Beirut’s southern suburbs"), "beiruts southern suburbs");
         assert_eq!(name_key("Cox 's"), "coxs");
         assert_eq!(name_key("Cox 'sa"), "cox sa");
-        assert_eq!(name_key("  St. Louis  "), "st louis");
+        assert_eq!(name_key("  St. Louis  "), "saint louis");
+        assert_eq!(name_key("St Petersburg"), name_key("Saint Petersburg"));
         assert_eq!(name_key("---"), "");
     }
 
