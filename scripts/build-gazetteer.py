@@ -218,6 +218,12 @@ def build(wheel: str, extra_path: str) -> list[Place]:
         reserved.add(key(c["name"]))
     for s in states.values():
         reserved.add(key(s["name"]))
+    # The hand-written regions' names too ("Bahia" is a state, not another name for
+    # Salvador; "Henan" is a province, not Hengyang).
+    for _, cols in read_extra(extra_path):
+        if cols[3] == "region":
+            reserved.add(key(cols[0]))
+            reserved.update(key(a) for a in cols[1].split("|") if a)
     primaries = {key(c["name"]) for c in cities.values()}
 
     places: list[Place] = []

@@ -206,6 +206,9 @@ impl Candidates {
 pub struct Gazetteer {
     places: Vec<Place>,
     index: FastMap<Box<str>, Candidates>,
+    /// Word prefixes of the multi-word keys ("new" of "new york"): a longest match stops
+    /// as soon as its words are no prefix of any name.
+    prefixes: FastMap<Box<str>, ()>,
     /// Longest key, in words (at most [`MAX_NAME_WORDS`] count for `longest_match`).
     max_words: usize,
     /// Longest key, in bytes.
@@ -237,6 +240,7 @@ impl Gazetteer {
         let mut g = Gazetteer {
             places: Vec::with_capacity(lines),
             index: FastMap::with_capacity_and_hasher(2 * lines + bars, Default::default()),
+            prefixes: FastMap::default(),
             max_words: 0,
             max_key_len: 0,
         };
@@ -282,6 +286,13 @@ impl Gazetteer {
                 self.max_words = self.max_words.max(key.split(' ').count());
                 self.max_key_len = self.max_key_len.max(key.len());
                 e.insert(Candidates::One(id));
+                for (pos, _) in key.match_indices(' ') {
+                    if let Some(prefix) = key.get(..pos) {
+                        if !self.prefixes.contains_key(prefix) {
+                            self.prefixes.insert(prefix.into(), ());
+                        }
+                    }
+                }
             }
         }
     }
@@ -354,6 +365,16 @@ impl Gazetteer {
             }
             if let Some(c) = self.index.get(key.as_str()) {
                 best = Some((n + 1, c.as_slice()));
+            } else if !self.prefixes.contains_key(key.as_str()) {
+                // The first word may still join the next: "the West Bank", "Cox 's Bazar".
+                let joins = n == 0
+                    && (key == "the"
+                        || words
+                            .get(1)
+                            .is_some_and(|w| w.starts_with(['\'', '’']) || !w.chars().any(char::is_alphanumeric)));
+                if !joins {
+                    break;
+                }
             }
         }
         best
@@ -443,7 +464,7 @@ fn name_key_into(name: &str, out: &mut String) {
         out.drain(..4);
     }
     // "St Petersburg", "St. Petersburg" and "Saint Petersburg" are one name.
-    if out.starts_with("st ") {
+    if out.starts_with("st ") || out == "st" {
         out.replace_range(..2, "saint");
     }
 }
