@@ -276,6 +276,10 @@ pub fn mark_actor_tokens(sentences: &mut [Vec<annals_places::PlaceToken<'_>>], m
                 )
         });
         let whole = m.code.name.is_some() || (m.code.org.is_some() && !locative);
+        // A mention that only names a country or place ("Deir ez-Zor") marks nothing.
+        if !whole && m.code.sector.is_none() {
+            continue;
+        }
         // The owner before a possessive stays a place ("Congo's President Tshisekedi").
         let owners_end = m
             .tokens
@@ -328,7 +332,7 @@ pub fn run(a: &CodeArgs) -> Result<()> {
     let gaz = if a.no_places {
         None
     } else {
-        Some(annals_places::Gazetteer::builtin().context("the built-in gazetteer is invalid")?)
+        Some(annals_places::Gazetteer::shared().context("the built-in gazetteer is invalid")?)
     };
     let stdout = std::io::stdout();
     let format = a.format.unwrap_or(if stdout.is_terminal() { OutputFormat::Table } else { OutputFormat::Jsonl });
@@ -349,7 +353,7 @@ pub fn run(a: &CodeArgs) -> Result<()> {
                 }
                 let missing = parsed.is_none() && default_date.is_none();
                 let date = parsed.or(default_date).unwrap_or((today(), Precision::Day));
-                (code_text(&models, &lex, &events, gaz.as_ref(), &d.id, &d.text, Some(date), a.explain), missing)
+                (code_text(&models, &lex, &events, gaz, &d.id, &d.text, Some(date), a.explain), missing)
             })
             .collect();
         for (records, missing) in coded {

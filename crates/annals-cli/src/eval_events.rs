@@ -89,14 +89,14 @@ pub fn run(a: &EvalEventsArgs) -> Result<()> {
     }
     let (lex, events) = crate::code::load_lexicons(&a.lexicon)?;
     let models = crate::models::load(a.model.models.as_deref())?;
-    let gaz = annals_places::Gazetteer::builtin().context("the built-in gazetteer is invalid")?;
+    let gaz = annals_places::Gazetteer::shared().context("the built-in gazetteer is invalid")?;
     let date = Date::new(2020, 1, 1).map(|d| (d, Precision::Day));
     let bar = crate::parse::progress(rows.len() as u64, "stories");
     let results: Vec<CodedStory> = rows
         .par_iter()
         .map(|(i, text, label)| {
             let recs =
-                crate::code::code_text(&models, &lex, &events, Some(&gaz), &format!("row-{i}"), text, date, false);
+                crate::code::code_text(&models, &lex, &events, Some(gaz), &format!("row-{i}"), text, date, false);
             bar.inc(1);
             let sentences = recs.iter().map(|r| r.sentence).collect::<std::collections::BTreeSet<_>>().len();
             let types = recs

@@ -109,7 +109,7 @@ pub fn run(a: &PlacesArgs) -> Result<()> {
     let docs = crate::input::read_documents(&a.inputs)?;
     let lex = crate::actor::load_lexicon_optional(&a.lexicon)?;
     let models = crate::models::load(a.model.models.as_deref())?;
-    let gaz = Gazetteer::builtin().context("the built-in gazetteer is invalid")?;
+    let gaz = Gazetteer::shared().context("the built-in gazetteer is invalid")?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let bar = crate::parse::progress(docs.len() as u64, "documents");
@@ -119,8 +119,8 @@ pub fn run(a: &PlacesArgs) -> Result<()> {
             .map(|d| {
                 let p = parse_for_places(&models, &lex, &d.text);
                 let countries: Vec<&str> = p.actor_countries.iter().map(String::as_str).collect();
-                let places = find_places(&gaz, &p.sentences, &countries);
-                places_json(&gaz, &d.id, &d.text, &places)
+                let places = find_places(gaz, &p.sentences, &countries);
+                places_json(gaz, &d.id, &d.text, &places)
             })
             .collect();
         for r in rendered {
@@ -178,13 +178,13 @@ pub fn run_eval(a: &EvalPlacesArgs) -> Result<()> {
     }
     let lex = annals_actors::Lexicon::builtin().context("the built-in lexicons are invalid")?;
     let models = crate::models::load(a.model.models.as_deref())?;
-    let gaz = Gazetteer::builtin().context("the built-in gazetteer is invalid")?;
+    let gaz = Gazetteer::shared().context("the built-in gazetteer is invalid")?;
     let results: Vec<(usize, bool, Option<bool>, String)> = cases
         .par_iter()
         .map(|(id, sentence, mention, country, lat, lon)| {
             let p = parse_for_places(&models, &lex, sentence);
             let countries: Vec<&str> = p.actor_countries.iter().map(String::as_str).collect();
-            let places = find_places(&gaz, &p.sentences, &countries);
+            let places = find_places(gaz, &p.sentences, &countries);
             // The resolved place whose span overlaps the mention.
             let at = sentence.find(mention.as_str()).unwrap_or(usize::MAX);
             let hit = places.iter().find(|m| m.start < at.saturating_add(mention.len()) && at < m.end);

@@ -134,15 +134,13 @@ pub fn find_places(gaz: &Gazetteer, sentences: &[Vec<PlaceToken<'_>>], actor_cou
                 i += 1;
                 continue;
             }
-            let Some((len, ids)) = gaz.longest_match(&forms[i..]) else {
+            // The name may not run into an actor's words ("Washington state officials").
+            let free = sent[i..].iter().position(|t| t.actor).map_or(sent.len(), |k| i + k);
+            let Some((len, ids)) = gaz.longest_match(&forms[i..free]) else {
                 i += 1;
                 continue;
             };
             let end = i + len.max(1);
-            if sent[i..end.min(sent.len())].iter().any(|t| t.actor) {
-                i = end;
-                continue;
-            }
             let mut first = i;
             let mut direction = None;
             if i > 0 && DIRECTIONS.contains(&sent[i - 1].form.to_lowercase().as_str()) {
