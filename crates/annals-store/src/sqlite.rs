@@ -1,0 +1,328 @@
+//! The SQLite backend: opening (creating, migrating or refusing) a database file, storing
+//! batches of coded documents in one transaction each, counting and querying events.
+//!
+//! Connection settings: WAL journal (readers never wait for the writer), `synchronous =
+//! NORMAL` (a crash loses at most the last transactions, never consistency), foreign keys
+//! on, and a busy timeout after which a locked database is a clear error. Every SQLite
+//! error goes through [`SqliteStore::err`], so that a damaged, read-only or locked file is
+//! reported the same way wherever it shows.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use annals_events::{ActorRecord, EventRecord};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::error::{classify, Kind, StoreError};
+use crate::migrate::{self, Found, MigrateError, SCHEMA_VERSION, SQLITE_MIGRATIONS};
+use crate::query::{sqlite_sql, EventQuery};
+use crate::{text_hash, Counts, StoredDocument};
+
+/// How long a statement waits for another process's lock before giving up.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An annals database in a SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+    busy_timeout: Duration,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens the database at `path` for reading and writing: creates it (and its schema)
+    /// if it does not exist, migrates an older schema, refuses a newer one.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut store = Self::connect(path, flags)?;
+        // SQLite quietly opens a write-protected file read-only; say so now, not at the
+        // first write.
+        if store.conn.is_readonly(rusqlite::MAIN_DB).map_err(|e| store.err(e))? {
+            return Err(StoreError::ReadOnly { path: store.path });
+        }
+        // Nothing is written to a file before it is known to be ours and not too new.
+        match migrate::current(&store.conn).map_err(|e| store.err(e))? {
+            Found::Foreign => return Err(StoreError::Foreign { path: store.path }),
+            Found::Version(v) if v > SCHEMA_VERSION => return Err(store.too_new(v)),
+            Found::Empty | Found::Version(_) => {}
+        }
+        // WAL persists in the file; it is the mode of every annals database. (A file
+        // system without shared memory keeps the old mode, which still works.)
+        let _mode: String =
+            store.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| store.err(e))?;
+        store.conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| store.err(e))?;
+        if let Found::Version(SCHEMA_VERSION) = migrate::current(&store.conn).map_err(|e| store.err(e))? {
+            return Ok(store);
+        }
+        match migrate::migrate(&mut store.conn, SQLITE_MIGRATIONS) {
+            Ok(()) => {}
+            Err(MigrateError::Foreign) => return Err(StoreError::Foreign { path: store.path }),
+            Err(MigrateError::Step { version, name, source }) => {
+                return Err(match classify(&source) {
+                    Kind::Other => StoreError::Migration { path: store.path, version, name, source: Box::new(source) },
+                    _ => store.err(source),
+                })
+            }
+        }
+        // Another process may have migrated past us meanwhile.
+        match migrate::current(&store.conn).map_err(|e| store.err(e))? {
+            Found::Version(v) if v > SCHEMA_VERSION => Err(store.too_new(v)),
+            _ => Ok(store),
+        }
+    }
+
+    /// Opens an existing database for reading only. It is never created nor migrated: a
+    /// missing file, a foreign file or any other schema version is an error.
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::NotFound { path: path.to_path_buf() });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let store = Self::connect(path, flags)?;
+        match migrate::current(&store.conn).map_err(|e| store.err(e))? {
+            Found::Empty | Found::Foreign => Err(StoreError::Foreign { path: store.path }),
+            Found::Version(v) if v > SCHEMA_VERSION => Err(store.too_new(v)),
+            Found::Version(v) if v < SCHEMA_VERSION => {
+                Err(StoreError::NeedsMigration { path: store.path, found: v, known: SCHEMA_VERSION })
+            }
+            Found::Version(_) => Ok(store),
+        }
+    }
+
+    fn connect(path: &Path, flags: OpenFlags) -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| match classify(&source) {
+            Kind::Other => StoreError::Open {
+                path: path.to_path_buf(),
+                reason: open_failure(path, &source),
+                source: Box::new(source),
+            },
+            kind => error_of_kind(kind, path, DEFAULT_BUSY_TIMEOUT, source),
+        })?;
+        let mut store = SqliteStore { conn, path: path.to_path_buf(), busy_timeout: DEFAULT_BUSY_TIMEOUT };
+        store.set_busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
+        store.conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| store.err(e))?;
+        Ok(store)
+    }
+
+    /// How long to wait for another process's lock before failing with
+    /// [`StoreError::Locked`] (default [`DEFAULT_BUSY_TIMEOUT`]).
+    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<(), StoreError> {
+        self.conn.busy_timeout(timeout).map_err(|e| self.err(e))?;
+        self.busy_timeout = timeout;
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database (always [`SCHEMA_VERSION`] once opened).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        match migrate::current(&self.conn).map_err(|e| self.err(e))? {
+            Found::Version(v) => Ok(v),
+            Found::Empty | Found::Foreign => Err(StoreError::Foreign { path: self.path.clone() }),
+        }
+    }
+
+    /// Whether a document with this id is stored.
+    pub fn has_document(&self, id: &str) -> Result<bool, StoreError> {
+        has_document(&self.conn, id).map_err(|e| self.err(e))
+    }
+
+    /// Stores a batch of coded documents in ONE transaction: if anything fails, nothing of
+    /// the batch is stored. A document already present is skipped, unless `replace`, which
+    /// deletes it and its events and stores it anew (re-coding). Returns the number of
+    /// documents written (new or replaced) and of their events.
+    ///
+    /// Each event must name its document (`doc`); event ids must be unique.
+    pub fn ingest_batch(
+        &mut self,
+        batch: &[(StoredDocument, Vec<EventRecord>)],
+        replace: bool,
+    ) -> Result<(usize, usize), StoreError> {
+        let path = self.path.clone();
+        let waited = self.busy_timeout;
+        let err = |e: rusqlite::Error| map_err(&path, waited, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        let mut docs = 0;
+        let mut events = 0;
+        for (doc, records) in batch {
+            if has_document(&tx, &doc.id).map_err(err)? {
+                if !replace {
+                    continue;
+                }
+                // Events first: their delete trigger keeps the text index in step (the cascade from
+                // `documents` would fire it too; explicit is clearer).
+                tx.prepare_cached("DELETE FROM events WHERE doc = ?1")
+                    .and_then(|mut s| s.execute([&doc.id]))
+                    .map_err(err)?;
+                tx.prepare_cached("DELETE FROM documents WHERE id = ?1")
+                    .and_then(|mut s| s.execute([&doc.id]))
+                    .map_err(err)?;
+            }
+            insert_document(&tx, doc, records.len()).map_err(err)?;
+            for ev in records {
+                if ev.doc != doc.id {
+                    return Err(StoreError::WrongDocument {
+                        event: ev.id.clone(),
+                        found: ev.doc.clone(),
+                        expected: doc.id.clone(),
+                    });
+                }
+                let json = serde_json::to_string(ev)
+                    .map_err(|source| StoreError::Serialize { event: ev.id.clone(), source })?;
+                insert_event(&tx, ev, &json).map_err(|source| match classify(&source) {
+                    Kind::Other => StoreError::Event {
+                        path: path.clone(),
+                        doc: doc.id.clone(),
+                        event: ev.id.clone(),
+                        source: Box::new(source),
+                    },
+                    _ => err(source),
+                })?;
+                events += 1;
+            }
+            docs += 1;
+        }
+        tx.commit().map_err(err)?;
+        Ok((docs, events))
+    }
+
+    /// How many documents, events and event actors are stored.
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        let count = |table: &str| -> Result<usize, StoreError> {
+            let n: i64 = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        };
+        Ok(Counts { documents: count("documents")?, events: count("events")?, actors: count("event_actors")? })
+    }
+
+    /// The stored JSON records of the events that match `q`, by date, then id.
+    pub fn query(&self, q: &EventQuery) -> Result<Vec<serde_json::Value>, StoreError> {
+        let (sql, params) = sqlite_sql(q);
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (record, id) = row.map_err(|e| self.err(e))?;
+            let value = serde_json::from_str(&record).map_err(|source| StoreError::BadRecord {
+                path: self.path.clone(),
+                event: id,
+                source,
+            })?;
+            out.push(value);
+        }
+        Ok(out)
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        map_err(&self.path, self.busy_timeout, e)
+    }
+
+    fn too_new(&self, found: i64) -> StoreError {
+        StoreError::TooNew { path: self.path.clone(), found, known: SCHEMA_VERSION }
+    }
+}
+
+/// The store error for a SQLite error on the database at `path`.
+fn map_err(path: &Path, waited: Duration, e: rusqlite::Error) -> StoreError {
+    let kind = classify(&e);
+    error_of_kind(kind, path, waited, e)
+}
+
+fn error_of_kind(kind: Kind, path: &Path, waited: Duration, source: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match kind {
+        Kind::NotADatabase => StoreError::NotADatabase { path },
+        Kind::ReadOnly => StoreError::ReadOnly { path },
+        Kind::Locked => StoreError::Locked { path, waited_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX) },
+        Kind::Other => StoreError::Sqlite { path, source: Box::new(source) },
+    }
+}
+
+/// Why a file could not be opened, in words: SQLite's own message repeats the path.
+fn open_failure(path: &Path, e: &rusqlite::Error) -> String {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if path.is_dir() {
+        "it is a folder".to_string()
+    } else if folder.is_some_and(|f| !f.is_dir()) {
+        "its folder does not exist".to_string()
+    } else if let rusqlite::Error::SqliteFailure(code, _) = e {
+        code.to_string().to_lowercase()
+    } else {
+        e.to_string()
+    }
+}
+
+fn has_document(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    let found: Option<i64> =
+        conn.prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    Ok(found.is_some())
+}
+
+fn int(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn insert_document(conn: &Connection, doc: &StoredDocument, n_events: usize) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO documents (id, text_hash, date, title, url, source, n_events, ingested_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    )?
+    .execute(params![doc.id, text_hash(&doc.text), doc.date, doc.title, doc.url, doc.source, int(n_events)])?;
+    Ok(())
+}
+
+fn insert_event(conn: &Connection, ev: &EventRecord, json: &str) -> rusqlite::Result<()> {
+    let loc = ev.location.as_ref();
+    conn.prepare_cached(
+        "INSERT INTO events (id, doc, sentence, event, mode, quad, negated, confidence, date, date_precision,
+                             place, place_country, lat, lon, place_precision, text, \"trigger\", why, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    )?
+    .execute(params![
+        ev.id,
+        ev.doc,
+        int(ev.sentence),
+        ev.event,
+        ev.mode,
+        ev.quad,
+        ev.negated,
+        ev.confidence,
+        ev.date,
+        ev.date_precision,
+        loc.map(|l| l.name.as_str()),
+        loc.and_then(|l| l.country.as_deref()),
+        loc.and_then(|l| l.lat),
+        loc.and_then(|l| l.lon),
+        loc.map(|l| l.precision.as_str()),
+        ev.text,
+        ev.trigger.text,
+        ev.why,
+        json,
+    ])?;
+    let mut actor = conn.prepare_cached(
+        "INSERT INTO event_actors (event_id, role, pos, text, name, country, sector, org)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let roles: [(&str, &[ActorRecord]); 2] = [("source", &ev.source), ("target", &ev.target)];
+    for (role, actors) in roles {
+        for (pos, a) in actors.iter().enumerate() {
+            actor.execute(params![ev.id, role, int(pos), a.text, a.name, a.country, a.sector, a.org])?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! Every filter of `EventQuery` against a direct scan of the inserted records in Rust:
+//! the store must return exactly the records the scan finds, in the same order. Also:
+//! any user text, FTS syntax and quotes included, searches without error.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use annals_events::{ActorRecord, EventRecord};
+use annals_store::{EventQuery, SqliteStore};
+use common::{TempDb, ACTOR_VALUES, TYPES};
+
+fn actor_matches(a: &ActorRecord, v: &str) -> bool {
+    [&a.country, &a.sector, &a.org, &a.name].iter().any(|f| f.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(v)))
+}
+
+/// Words as FTS5's unicode61 tokenizer sees them (for ASCII text): runs of letters and
+/// digits, lowercased.
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+fn has_phrase(hay: &str, phrase: &[String]) -> bool {
+    !phrase.is_empty() && words(hay).windows(phrase.len()).any(|w| w == phrase)
+}
+
+/// The meaning of a query, written independently of the SQL.
+fn oracle_matches(q: &EventQuery, e: &EventRecord) -> bool {
+    let role = |actors: &[ActorRecord], v: &Option<String>| {
+        v.as_ref().is_none_or(|v| actors.iter().any(|a| actor_matches(a, v)))
+    };
+    if !role(&e.source, &q.source) || !role(&e.target, &q.target) {
+        return false;
+    }
+    if let Some((a, b)) = &q.dyad {
+        if !(e.source.iter().any(|x| actor_matches(x, a)) && e.target.iter().any(|x| actor_matches(x, b))) {
+            return false;
+        }
+    }
+    if q.event_type.as_ref().is_some_and(|t| !e.event.eq_ignore_ascii_case(t)) {
+        return false;
+    }
+    if q.mode.as_ref().is_some_and(|m| !e.mode.as_ref().is_some_and(|x| x.eq_ignore_ascii_case(m))) {
+        return false;
+    }
+    if q.since.as_ref().is_some_and(|s| e.date.as_ref().is_none_or(|d| d.as_str() < s.as_str())) {
+        return false;
+    }
+    if q.until
+        .as_ref()
+        .is_some_and(|u| !e.date.as_ref().is_some_and(|d| d.as_str() <= u.as_str() || d.starts_with(u.as_str())))
+    {
+        return false;
+    }
+    if let Some(p) = &q.place {
+        let ok = e.location.as_ref().is_some_and(|l| {
+            l.name.eq_ignore_ascii_case(p) || l.country.as_ref().is_some_and(|c| c.eq_ignore_ascii_case(p))
+        });
+        if !ok {
+            return false;
+        }
+    }
+    if let Some(t) = &q.text {
+        let phrase = words(t);
+        if !(has_phrase(&e.text, &phrase) || has_phrase(&e.trigger.text, &phrase)) {
+            return false;
+        }
+    }
+    true
+}
+
+fn oracle(q: &EventQuery, all: &[&EventRecord]) -> Vec<serde_json::Value> {
+    let mut hits: Vec<&&EventRecord> = all.iter().filter(|e| oracle_matches(q, e)).collect();
+    hits.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
+    hits.truncate(q.limit.unwrap_or(usize::MAX));
+    hits.iter().map(|e| serde_json::to_value(e).unwrap()).collect()
+}
+
+fn queries() -> Vec<EventQuery> {
+    let q = EventQuery::default;
+    let s = |v: &str| Some(v.to_string());
+    let mut out = vec![q(), EventQuery { limit: Some(0), ..q() }, EventQuery { limit: Some(7), ..q() }];
+    for v in ACTOR_VALUES {
+        out.push(EventQuery { source: s(v), ..q() });
+        out.push(EventQuery { target: s(v), ..q() });
+    }
+    let dyad_values = ["ISR", "PSE", "Hamas", "GOV", "USA", "UN", "Antony Blinken", "XYZ"];
+    for a in dyad_values {
+        for b in dyad_values {
+            out.push(EventQuery { dyad: Some((a.into(), b.into())), ..q() });
+        }
+    }
+    for (t, _, modes) in TYPES {
+        out.push(EventQuery { event_type: s(t), ..q() });
+        out.push(EventQuery { event_type: Some(t.to_lowercase()), ..q() });
+        for m in *modes {
+            out.push(EventQuery { mode: s(m), ..q() });
+            out.push(EventQuery { event_type: s(t), mode: s(m), ..q() });
+        }
+    }
+    out.push(EventQuery { event_type: s("FLY"), ..q() });
+    let dates =
+        ["2023", "2023-10", "2023-10-07", "2024", "2024-05", "2024-05-01", "2024-05-10", "2024-05-31", "2025", "1999"];
+    for d in dates {
+        out.push(EventQuery { since: s(d), ..q() });
+        out.push(EventQuery { until: s(d), ..q() });
+        for e in dates {
+            out.push(EventQuery { since: s(d), until: s(e), ..q() });
+        }
+    }
+    for p in ["Rafah", "gaza", "PSE", "ukr", "Israel", "the Black Sea", "Nowhere", ""] {
+        out.push(EventQuery { place: s(p), ..q() });
+    }
+    for t in fts_texts() {
+        out.push(EventQuery { text: s(t), ..q() });
+    }
+    // Combinations.
+    out.push(EventQuery { source: s("ISR"), event_type: s("ASSAULT"), since: s("2024"), ..q() });
+    out.push(EventQuery { dyad: Some(("ISR".into(), "PSE".into())), place: s("PSE"), ..q() });
+    out.push(EventQuery { text: s("ceasefire talks"), until: s("2024-05"), limit: Some(3), ..q() });
+    out.push(EventQuery { source: s("GOV"), target: s("GOV"), mode: s("MEET"), ..q() });
+    out.push(EventQuery { target: s("Hamas"), text: s("strike"), place: s("Gaza"), since: s("2023-10"), ..q() });
+    out.push(EventQuery {
+        source: s("gov"),
+        target: s("isr"),
+        dyad: Some(("USA".into(), "ISR".into())),
+        event_type: s("consult"),
+        since: s("2023"),
+        until: s("2025"),
+        place: s("israel"),
+        text: s("talks"),
+        limit: Some(5),
+        ..q()
+    });
+    out
+}
+
+/// Texts a user might search for, including FTS5 syntax that must be taken literally.
+fn fts_texts() -> Vec<&'static str> {
+    vec![
+        "ceasefire",
+        "CEASEFIRE talks",
+        "talks ceasefire",
+        "fired rockets at",
+        "rockets",
+        "met with",
+        "said \"no\"",
+        "\"no\" to ceasefire",
+        "\"",
+        "\"\"",
+        "\"ceasefire",
+        "ceasefire AND talks",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "NOT in our name",
+        "NEAR the border",
+        "NEAR(ceasefire talks)",
+        "talks OR",
+        "aid convoys OR trucks",
+        "O'Brien",
+        "O'Brien's report:",
+        "'",
+        "text:ceasefire",
+        "trigger: condemned",
+        "{text trigger}: talks",
+        "a * war crime",
+        "*",
+        "cease*",
+        "^ceasefire",
+        "(speaking to reporters)",
+        "(",
+        ")",
+        "-",
+        "+ -",
+        "",
+        "   ",
+        "a\0b",
+        "\0",
+        "é",
+        "日本",
+        ";DROP TABLE events;--",
+        "nothing like this appears",
+    ]
+}
+
+#[test]
+fn every_filter_matches_a_direct_scan() {
+    let db = TempDb::new("filters");
+    let corpus = common::corpus(42, 60, 5);
+    let all: Vec<&EventRecord> = corpus.iter().flat_map(|(_, evs)| evs.iter()).collect();
+    assert_eq!(all.len(), 300);
+    let mut store = SqliteStore::open(&db.path).unwrap();
+    assert_eq!(store.ingest_batch(&corpus, false).unwrap(), (60, 300));
+
+    let queries = queries();
+    let mut nonempty = 0;
+    for q in &queries {
+        let got = store.query(q).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        let want = oracle(q, &all);
+        let ids =
+            |v: &[serde_json::Value]| v.iter().map(|r| r["id"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>();
+        assert_eq!(ids(&got), ids(&want), "{q:?}");
+        assert_eq!(got, want, "{q:?}");
+        if !want.is_empty() {
+            nonempty += 1;
+        }
+    }
+    // The corpus must make the comparison mean something: most queries find events.
+    assert!(nonempty * 2 > queries.len(), "only {nonempty} of {} queries found events", queries.len());
+}
+
+#[test]
+fn fts_syntax_in_user_text_never_errors() {
+    let db = TempDb::new("fts");
+    let corpus = common::corpus(7, 10, 5);
+    let mut store = SqliteStore::open(&db.path).unwrap();
+    store.ingest_batch(&corpus, false).unwrap();
+    for t in fts_texts() {
+        let q = EventQuery { text: Some(t.to_string()), ..EventQuery::default() };
+        assert!(store.query(&q).is_ok(), "{t:?}");
+    }
+    // Operators are words inside the phrase: "ceasefire AND talks" finds the sentence
+    // that says exactly that, not every sentence with both words.
+    let q = EventQuery { text: Some("ceasefire AND talks".into()), ..EventQuery::default() };
+    for r in store.query(&q).unwrap() {
+        assert!(r["text"].as_str().unwrap().contains("ceasefire AND talks"));
+    }
+}
+
+#[test]
+fn results_are_ordered_by_date_then_id_and_limited_in_sql() {
+    let db = TempDb::new("order");
+    let corpus = common::corpus(3, 20, 5);
+    let mut store = SqliteStore::open(&db.path).unwrap();
+    store.ingest_batch(&corpus, false).unwrap();
+    let all = store.query(&EventQuery::default()).unwrap();
+    assert_eq!(all.len(), 100);
+    let keys: Vec<(Option<String>, String)> =
+        all.iter().map(|r| (r["date"].as_str().map(str::to_string), r["id"].as_str().unwrap().to_string())).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    let first = store.query(&EventQuery { limit: Some(10), ..EventQuery::default() }).unwrap();
+    assert_eq!(first, all[..10].to_vec());
+}
