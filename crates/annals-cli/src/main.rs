@@ -10,6 +10,7 @@ mod input;
 mod models;
 mod parse;
 mod places;
+mod store;
 mod train;
 
 use anyhow::Result;
@@ -32,6 +33,11 @@ enum Command {
     Train(train::TrainArgs),
     /// Code documents into PLOVER events (who did what to whom), with evidence.
     Code(code::CodeArgs),
+    /// Code documents and store them with their events (SQLite, `annals.db` by default);
+    /// documents already stored are skipped.
+    Ingest(store::IngestArgs),
+    /// Query stored events (filters by actor, dyad, type, mode, period, place, text).
+    Events(store::EventsArgs),
     /// List the resolved places of each document with their mentions (JSON lines).
     Places(places::PlacesArgs),
     /// Resolve actor phrases to country, sector, organization and person (JSON lines).
@@ -72,6 +78,8 @@ fn main() {
         Command::Eval(a) => parse::run_eval(&a),
         Command::Code(a) => code::run(&a),
         Command::Places(a) => places::run(&a),
+        Command::Ingest(a) => store::run_ingest(&a),
+        Command::Events(a) => store::run_events(&a),
         Command::Actor(a) => actor::run(&a),
         Command::Actors(a) => actor::run_actors(&a),
     };
