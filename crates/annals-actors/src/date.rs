@@ -18,7 +18,8 @@ pub enum Precision {
     Day,
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names, lower case, January first.
+pub const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",
@@ -89,6 +90,28 @@ impl Date {
             Precision::Day => self,
             Precision::Month => Date { day: days_in_month(self.year, self.month), ..self },
             Precision::Year => Date { month: 12, day: 31, ..self },
+        }
+    }
+}
+
+impl Precision {
+    /// The schema's name of the precision: `day`, `month` or `year`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Day => "day",
+            Precision::Month => "month",
+            Precision::Year => "year",
+        }
+    }
+}
+
+impl Date {
+    /// ISO 8601 at a precision: `2024-05-01`, `2023-10` or `2023`.
+    pub fn format(self, precision: Precision) -> String {
+        match precision {
+            Precision::Day => self.to_string(),
+            Precision::Month => format!("{:04}-{:02}", self.year, self.month),
+            Precision::Year => format!("{:04}", self.year),
         }
     }
 }

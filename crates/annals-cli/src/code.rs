@@ -238,8 +238,8 @@ pub fn locate_and_date(
         for d in found {
             let token = sent.iter().position(|t| t.start >= base + d.start && t.start < base + d.end);
             if token.is_some_and(|k| clause.get(k).copied().unwrap_or(false)) {
-                r.date = Some(format_date(d.date, d.precision));
-                r.date_precision = Some(precision_name(d.precision));
+                r.date = Some(d.date.format(d.precision));
+                r.date_precision = Some(d.precision.as_str());
                 break;
             }
         }
@@ -298,22 +298,6 @@ pub fn mark_actor_tokens(sentences: &mut [Vec<annals_places::PlaceToken<'_>>], m
                 }
             }
         }
-    }
-}
-
-fn format_date(d: Date, p: Precision) -> String {
-    match p {
-        Precision::Day => d.to_string(),
-        Precision::Month => format!("{:04}-{:02}", d.year, d.month),
-        Precision::Year => format!("{:04}", d.year),
-    }
-}
-
-fn precision_name(p: Precision) -> &'static str {
-    match p {
-        Precision::Day => "day",
-        Precision::Month => "month",
-        Precision::Year => "year",
     }
 }
 

@@ -99,17 +99,7 @@ fn actors_lists_each_documents_actors_with_mentions() {
     assert!(actors.iter().any(|a| a["org"] == "Hamas"), "{v}");
 }
 
-fn shared(path: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(path);
-    if p.exists() {
-        return Some(p);
-    }
-    if std::env::var("ANNALS_REQUIRE_SHARED").is_ok_and(|v| v == "1") {
-        panic!("{} is missing and ANNALS_REQUIRE_SHARED=1", p.display());
-    }
-    eprintln!("skipped: {} not found", p.display());
-    None
-}
+use common::shared;
 
 /// The "Actors in the document" table of `../shared/spec/rafah-events.md`.
 #[test]

@@ -11,17 +11,7 @@ fn annals(args: &[&str], stdin: &str) -> Output {
     common::run_annals(args, stdin.as_bytes())
 }
 
-fn shared(path: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(path);
-    if p.exists() {
-        return Some(p);
-    }
-    if std::env::var("ANNALS_REQUIRE_SHARED").is_ok_and(|v| v == "1") {
-        panic!("{} is missing and ANNALS_REQUIRE_SHARED=1", p.display());
-    }
-    eprintln!("skipped: {} not found", p.display());
-    None
-}
+use common::shared;
 
 fn events(out: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()

@@ -7,17 +7,7 @@ mod common;
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn shared(path: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(path);
-    if p.exists() {
-        return Some(p);
-    }
-    if std::env::var("ANNALS_REQUIRE_SHARED").is_ok_and(|v| v == "1") {
-        panic!("{} is missing and ANNALS_REQUIRE_SHARED=1", p.display());
-    }
-    eprintln!("skipped: {} not found", p.display());
-    None
-}
+use common::shared;
 
 fn lines(out: &std::process::Output) -> Vec<Value> {
     String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()

@@ -5,17 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 
-fn shared(path: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(path);
-    if p.exists() {
-        return Some(p);
-    }
-    if std::env::var("ANNALS_REQUIRE_SHARED").is_ok_and(|v| v == "1") {
-        panic!("{} is missing and ANNALS_REQUIRE_SHARED=1", p.display());
-    }
-    eprintln!("skipped: {} not found", p.display());
-    None
-}
+use common::shared;
 
 fn temp_db(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("annals-store-cli-{name}-{}", std::process::id()));

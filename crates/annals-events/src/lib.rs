@@ -51,7 +51,7 @@ pub fn code_document_with(lex: &EventLexicon, doc: &CodedDocumentInput<'_, '_>, 
         }
     }
     let (date, precision) = match doc.date {
-        Some((d, p)) => (Some(format_date(d, p)), Some(precision_name(p))),
+        Some((d, p)) => (Some(d.format(p)), Some(p.as_str())),
         None => (None, None),
     };
     for (si, tokens) in doc.sentences.iter().enumerate() {
@@ -303,21 +303,5 @@ fn national_institutions(doc_text: &str, mentions: &mut [Mention]) {
         if m.code.country.is_none() && m.code.org.is_none() && m.code.name.is_none() && national && bare {
             m.code.country = Some(top.clone());
         }
-    }
-}
-
-fn precision_name(p: Precision) -> &'static str {
-    match p {
-        Precision::Day => "day",
-        Precision::Month => "month",
-        Precision::Year => "year",
-    }
-}
-
-fn format_date(d: Date, p: Precision) -> String {
-    match p {
-        Precision::Day => d.to_string(),
-        Precision::Month => format!("{:04}-{:02}", d.year, d.month),
-        Precision::Year => format!("{:04}", d.year),
     }
 }

@@ -234,20 +234,7 @@ const SELF_EVIDENT_MONTHS: &[u8] = &[1, 2, 7, 9, 10, 11, 12];
 /// Months that are also common given names (April, May, June, August).
 const NAME_MONTHS: &[u8] = &[4, 5, 6, 8];
 
-const MONTH_NAMES: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+use annals_actors::date::MONTHS as MONTH_NAMES;
 
 const MONTH_ABBREVIATIONS: [(&str, u8); 12] = [
     ("jan", 1),

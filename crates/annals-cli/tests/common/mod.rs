@@ -3,6 +3,7 @@
 
 use std::ffi::OsStr;
 use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 /// Runs `annals ARGS`, feeding `stdin` to standard input, and returns what it printed.
@@ -24,4 +25,19 @@ pub fn run_annals<S: AsRef<OsStr>>(args: &[S], stdin: &[u8]) -> Output {
     let out = child.wait_with_output().expect("cannot wait for annals");
     writer.join().expect("stdin writer thread panicked");
     out
+}
+
+/// A file of `../shared`, or None with a message when it is absent; a failure when
+/// ANNALS_REQUIRE_SHARED=1 (CI).
+#[allow(dead_code)] // not every test file reads ../shared
+pub fn shared(path: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(path);
+    if p.exists() {
+        return Some(p);
+    }
+    if std::env::var("ANNALS_REQUIRE_SHARED").is_ok_and(|v| v == "1") {
+        panic!("{} is missing and ANNALS_REQUIRE_SHARED=1", p.display());
+    }
+    eprintln!("skipped: {} not found", p.display());
+    None
 }
