@@ -18,12 +18,14 @@ pub struct InputDocument {
     /// The document's date: `YYYY-MM-DD` when the input gave an ISO date or timestamp,
     /// otherwise as written.
     pub date: Option<String>,
-    #[allow(dead_code, reason = "carried for the stages that report documents")]
     pub title: Option<String>,
-    #[allow(dead_code, reason = "carried for the stages that report documents")]
     pub url: Option<String>,
-    #[allow(dead_code, reason = "carried for the stages that report documents")]
     pub source: Option<String>,
+    /// Where the document came from, for messages: `file`, or `file:line` for a record.
+    pub origin: String,
+    /// Whether the id was given (by the record, or by the name of a whole-file document)
+    /// rather than made up from a position (`stdin-1`, `file-3`).
+    pub named: bool,
 }
 
 /// One input to read.
@@ -160,12 +162,17 @@ fn input_document(source: &Source, d: annals_read::SourceDocument) -> InputDocum
             path.file_stem().map_or_else(|| "doc".to_string(), |s| s.to_string_lossy().into_owned())
         }
     };
+    let named = d.id.is_some() || (matches!(source, Source::File { .. }) && d.line == 0);
     let id = d.id.unwrap_or_else(|| match (source, d.line) {
         (Source::Stdin, 0) => format!("{stem}-1"),
         (_, 0) => stem,
         (_, line) => format!("{stem}-{line}"),
     });
-    InputDocument { id, text: d.text, date: d.date, title: d.title, url: d.url, source: d.source }
+    let origin = match d.line {
+        0 => source.name(),
+        line => format!("{}:{line}", source.name()),
+    };
+    InputDocument { id, text: d.text, date: d.date, title: d.title, url: d.url, source: d.source, origin, named }
 }
 
 /// Repeated document ids (two `x.txt` in different folders, repeated JSONL ids) get a

@@ -36,8 +36,12 @@ enum Command {
     /// Code documents and store them with their events (SQLite, `annals.db` by default);
     /// documents already stored are skipped.
     Ingest(store::IngestArgs),
-    /// Query stored events (filters by actor, dyad, type, mode, period, place, text).
+    /// Query stored events (filters by actor, dyad, type, mode, period, place, text) and
+    /// export them (table, JSON lines, CSV, Parquet, PLOVER JSON, GDELT TSV).
     Events(store::EventsArgs),
+    /// Summarize stored events: counts by type and quad class per period, top dyads and
+    /// actors.
+    Stats(store::StatsArgs),
     /// List the resolved places of each document with their mentions (JSON lines).
     Places(places::PlacesArgs),
     /// Resolve actor phrases to country, sector, organization and person (JSON lines).
@@ -80,6 +84,7 @@ fn main() {
         Command::Places(a) => places::run(&a),
         Command::Ingest(a) => store::run_ingest(&a),
         Command::Events(a) => store::run_events(&a),
+        Command::Stats(a) => store::run_stats(&a),
         Command::Actor(a) => actor::run(&a),
         Command::Actors(a) => actor::run_actors(&a),
     };

@@ -1,19 +1,27 @@
 //! The store's errors: one variant per thing a user can be told to do something about
 //! (a foreign or damaged file, a schema too new or too old, a read-only or locked
-//! database), each naming the database file, and the low-level errors with context.
+//! database, an unreachable server), each naming the database: a SQLite file's path or a
+//! PostgreSQL URL without its password (held in the same `path` field), and the low-level
+//! errors with context.
 //!
-//! Backend errors are classified here ([`classify`]) so that every call site reports a
-//! busy, read-only or damaged database the same way, whatever statement hit it.
+//! Backend errors are classified here ([`classify`], [`classify_pg`]) so that every call
+//! site reports a busy, read-only or damaged database the same way, whatever statement
+//! hit it, on either backend.
 
 use std::path::PathBuf;
 
-/// An error of the event store. Every message names the database file.
+/// An error of the event store. Every message names the database: a SQLite file, or a
+/// PostgreSQL URL without its password.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{} is not a SQLite database, or it is damaged", path.display())]
     NotADatabase { path: PathBuf },
 
-    #[error("{} is a SQLite database but not an annals database (it has tables but no schema_version)", path.display())]
+    #[error(
+        "{} is a {} database but not an annals database (it has tables but no schema_version)",
+        path.display(),
+        backend_name(path)
+    )]
     Foreign { path: PathBuf },
 
     #[error("{} has schema version {found}; this annals knows up to {known}: upgrade annals", path.display())]
@@ -25,10 +33,18 @@ pub enum StoreError {
     )]
     NeedsMigration { path: PathBuf, found: i64, known: i64 },
 
-    #[error("{} does not exist", path.display())]
+    #[error("{} does not exist{}", path.display(), if is_url(path) { " (create the database first: createdb)" } else { "" })]
     NotFound { path: PathBuf },
 
-    #[error("{} is read-only (opened read-only, or the file or its folder is not writable): cannot write to it", path.display())]
+    #[error(
+        "{} is read-only ({}): cannot write to it",
+        path.display(),
+        if is_url(path) {
+            "opened read-only, or the server does not take writes"
+        } else {
+            "opened read-only, or the file or its folder is not writable"
+        }
+    )]
     ReadOnly { path: PathBuf },
 
     #[error("{} is locked by another process (waited {waited_ms} ms); try again when it has finished", path.display())]
@@ -43,22 +59,24 @@ pub enum StoreError {
         source: Box<rusqlite::Error>,
     },
 
+    /// A migration failed; `source` is the backend's error (rusqlite or postgres).
     #[error("{}: migration to schema version {version} ({name}) failed: {source}", path.display())]
     Migration {
         path: PathBuf,
         version: i64,
         name: &'static str,
         #[source]
-        source: Box<rusqlite::Error>,
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
 
+    /// An event could not be stored (a repeated id, say); `source` is the backend's error.
     #[error("{}: cannot store event {event} of document {doc}: {source}", path.display())]
     Event {
         path: PathBuf,
         doc: String,
         event: String,
         #[source]
-        source: Box<rusqlite::Error>,
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
 
     #[error("event {event} names document {found}, but it was given with document {expected}")]
@@ -85,6 +103,66 @@ pub enum StoreError {
         #[source]
         source: Box<rusqlite::Error>,
     },
+
+    /// The PostgreSQL URL cannot be read (an unknown option, a port that is no number).
+    #[error("{url} is not a usable PostgreSQL URL: {reason}")]
+    BadUrl { url: String, reason: String },
+
+    /// No connection to the server: it is down, unreachable, or refused us.
+    #[error("cannot connect to PostgreSQL at {addr} ({url}): {reason}")]
+    Connect {
+        /// The URL without its password.
+        url: String,
+        /// `host:port` (every one, when the URL names several).
+        addr: String,
+        /// What went wrong, in words.
+        reason: String,
+        #[source]
+        source: Box<postgres::Error>,
+    },
+
+    /// The database is reachable but cannot hold an annals store as it is set up.
+    #[error("{url}: {reason}")]
+    Unsupported { url: String, reason: String },
+
+    #[error("{url}: {}", pg_message(source))]
+    Postgres {
+        /// The URL without its password.
+        url: String,
+        #[source]
+        source: Box<postgres::Error>,
+    },
+}
+
+/// Whether an error's database name is a PostgreSQL URL rather than a file.
+fn is_url(path: &std::path::Path) -> bool {
+    path.to_str().is_some_and(crate::is_postgres_url)
+}
+
+fn backend_name(path: &std::path::Path) -> &'static str {
+    if is_url(path) {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    }
+}
+
+/// A PostgreSQL error in words: the server's message (with its detail and hint) when the
+/// server sent one, else the client's.
+pub(crate) fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut m = db.message().to_string();
+            if let Some(detail) = db.detail() {
+                m.push_str(&format!(" ({detail})"));
+            }
+            if let Some(hint) = db.hint() {
+                m.push_str(&format!("; {hint}"));
+            }
+            m
+        }
+        None => e.to_string(),
+    }
 }
 
 /// The user-facing kinds a backend error can be, before context is added.
@@ -102,6 +180,16 @@ pub(crate) fn classify(e: &rusqlite::Error) -> Kind {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Kind::NotADatabase,
         Some(ErrorCode::ReadOnly) => Kind::ReadOnly,
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Kind::Locked,
+        _ => Kind::Other,
+    }
+}
+
+/// Classifies a PostgreSQL error by its SQLSTATE.
+pub(crate) fn classify_pg(e: &postgres::Error) -> Kind {
+    use postgres::error::SqlState;
+    match e.code() {
+        Some(c) if *c == SqlState::READ_ONLY_SQL_TRANSACTION => Kind::ReadOnly,
+        Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE => Kind::Locked,
         _ => Kind::Other,
     }
 }

@@ -2,27 +2,39 @@
 //! `annals ingest` fills and `annals events` / `annals serve` read.
 //!
 //! This crate owns the database schema (versioned SQL files under `migrations/`, compiled
-//! in, applied on open by [`migrate`]), the SQLite backend ([`SqliteStore`]), and the
-//! meaning of the event filters ([`EventQuery`]). It is the only crate of annals that
-//! speaks SQL. A PostgreSQL backend will get its own migration folder with the same
-//! tables and versions, and the same [`EventQuery`].
+//! in, applied on open by [`migrate`]), the SQLite backend ([`SqliteStore`]), the
+//! PostgreSQL backend ([`PgStore`]), and the meaning of the event filters ([`EventQuery`]).
+//! It is the only crate of annals that speaks SQL. [`Store`] picks the backend from the
+//! database name: a file path is SQLite, a `postgres://` URL PostgreSQL (its own migration
+//! folder, same tables and versions, same [`EventQuery`] meaning).
+//!
+//! Reports of one event (the same act in near-duplicate copies of a story, or repeated in
+//! one article) share an event key ([`dedup`]); queries answer one event per key with
+//! GDELT-style `mentions` and `sources` counts.
 //!
 //! What is stored: one `documents` row per document (an id, a hash of its text, its
 //! metadata), one `events` row per event with the filterable fields in columns and the
 //! full JSON record as `annals code` prints it, one `event_actors` row per source or
 //! target actor, and a full-text index over each event's sentence and trigger words.
 
+pub mod dedup;
 mod error;
+pub mod export;
 pub mod migrate;
+mod postgres;
 mod query;
 mod sqlite;
+pub mod stats;
+mod store;
 
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
-pub use query::{fts_phrase, EventQuery};
+pub use postgres::PgStore;
+pub use query::{fts_phrase, plain_words, Dialect, EventQuery};
 pub use sqlite::{SqliteStore, DEFAULT_BUSY_TIMEOUT};
+pub use store::{is_postgres_url, Store};
 
-/// A document as it is stored: its text is hashed (to tell a changed text), not kept.
+/// A document as it is stored: its metadata and text (hashed too, to tell a changed text).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoredDocument {
     pub id: String,
@@ -33,11 +45,27 @@ pub struct StoredDocument {
     pub source: Option<String>,
 }
 
+/// A stored document as the dashboard shows it: its text, its story (the first stored
+/// document of its near-duplicate group), the other documents of that story, and the
+/// JSON records of the event reports coded from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentView {
+    pub doc: StoredDocument,
+    pub story: String,
+    pub near_duplicates: Vec<String>,
+    pub events: Vec<serde_json::Value>,
+}
+
 /// How many rows the store holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub documents: usize,
+    /// Groups of near-duplicate documents (a document without copies is its own story).
+    pub stories: usize,
+    /// Distinct events (reports with the same event key count once).
     pub events: usize,
+    /// Stored event reports: every event record of every document.
+    pub mentions: usize,
     /// Source and target actors of all events.
     pub actors: usize,
 }

@@ -13,10 +13,11 @@ use std::time::Duration;
 use annals_events::{ActorRecord, EventRecord};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+use crate::dedup;
 use crate::error::{classify, Kind, StoreError};
 use crate::migrate::{self, Found, MigrateError, SCHEMA_VERSION, SQLITE_MIGRATIONS};
-use crate::query::{sqlite_sql, EventQuery};
-use crate::{text_hash, Counts, StoredDocument};
+use crate::query::{event_by_id_sql, event_sql, grouped_value, Dialect, EventQuery, Param};
+use crate::{text_hash, Counts, DocumentView, StoredDocument};
 
 /// How long a statement waits for another process's lock before giving up.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -166,7 +167,7 @@ impl SqliteStore {
                     .and_then(|mut s| s.execute([&doc.id]))
                     .map_err(err)?;
             }
-            insert_document(&tx, doc, records.len()).map_err(err)?;
+            let story = insert_document(&tx, doc, records.len()).map_err(err)?;
             for ev in records {
                 if ev.doc != doc.id {
                     return Err(StoreError::WrongDocument {
@@ -177,14 +178,16 @@ impl SqliteStore {
                 }
                 let json = serde_json::to_string(ev)
                     .map_err(|source| StoreError::Serialize { event: ev.id.clone(), source })?;
-                insert_event(&tx, ev, &json).map_err(|source| match classify(&source) {
-                    Kind::Other => StoreError::Event {
-                        path: path.clone(),
-                        doc: doc.id.clone(),
-                        event: ev.id.clone(),
-                        source: Box::new(source),
-                    },
-                    _ => err(source),
+                insert_event(&tx, ev, &json, &dedup::event_key(&story, ev)).map_err(|source| {
+                    match classify(&source) {
+                        Kind::Other => StoreError::Event {
+                            path: path.clone(),
+                            doc: doc.id.clone(),
+                            event: ev.id.clone(),
+                            source: Box::new(source),
+                        },
+                        _ => err(source),
+                    }
                 })?;
                 events += 1;
             }
@@ -203,26 +206,105 @@ impl SqliteStore {
                 .map_err(|e| self.err(e))?;
             Ok(usize::try_from(n).unwrap_or(0))
         };
-        Ok(Counts { documents: count("documents")?, events: count("events")?, actors: count("event_actors")? })
+        Ok(Counts {
+            documents: count("documents")?,
+            stories: count("(SELECT DISTINCT story FROM documents)")?,
+            events: count("(SELECT DISTINCT event_key FROM events)")?,
+            mentions: count("events")?,
+            actors: count("event_actors")?,
+        })
     }
 
-    /// The stored JSON records of the events that match `q`, by date, then id.
+    /// The events that match `q`, by date, then id: each is the JSON record of its first
+    /// report with `mentions`, `sources`, `documents`, `url` and `doc_date` added.
     pub fn query(&self, q: &EventQuery) -> Result<Vec<serde_json::Value>, StoreError> {
-        let (sql, params) = sqlite_sql(q);
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let (sql, params) = event_sql(Dialect::Sqlite, q);
+        self.grouped(&sql, &params)
+    }
+
+    /// The event one of whose reports has this id, as [`SqliteStore::query`] gives it.
+    pub fn event(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let (sql, params) = event_by_id_sql(Dialect::Sqlite, id);
+        Ok(self.grouped(&sql, &params)?.into_iter().next())
+    }
+
+    /// A stored document with its text and the records of its own reports (by sentence,
+    /// then id), or `None`.
+    pub fn document(&self, id: &str) -> Result<Option<DocumentView>, StoreError> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT id, coalesce(text, ''), date, title, url, source, coalesce(story, id) FROM documents WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    Ok((
+                        StoredDocument {
+                            id: r.get(0)?,
+                            text: r.get(1)?,
+                            date: r.get(2)?,
+                            title: r.get(3)?,
+                            url: r.get(4)?,
+                            source: r.get(5)?,
+                        },
+                        r.get::<_, String>(6)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(|e| self.err(e))?;
+        let Some((doc, story)) = row else { return Ok(None) };
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT record, id FROM events WHERE doc = ?1 ORDER BY sentence, id")
+            .map_err(|e| self.err(e))?;
+        let rows =
+            stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(|e| self.err(e))?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (record, event) = row.map_err(|e| self.err(e))?;
+            events.push(serde_json::from_str(&record).map_err(|source| StoreError::BadRecord {
+                path: self.path.clone(),
+                event,
+                source,
+            })?);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM documents WHERE story = ?1 AND id <> ?2 ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let copies = stmt
+            .query_map([&story, &doc.id], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+            .map_err(|e| self.err(e))?;
+        Ok(Some(DocumentView { doc, story, near_duplicates: copies, events }))
+    }
+
+    fn grouped(&self, sql: &str, params: &[Param]) -> Result<Vec<serde_json::Value>, StoreError> {
+        let values: Vec<rusqlite::types::Value> = params
+            .iter()
+            .map(|p| match p {
+                Param::Text(t) => rusqlite::types::Value::Text(t.clone()),
+                Param::Int(i) => rusqlite::types::Value::Integer(*i),
+            })
+            .collect();
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            .query_map(rusqlite::params_from_iter(values.iter()), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (record, id) = row.map_err(|e| self.err(e))?;
-            let value = serde_json::from_str(&record).map_err(|source| StoreError::BadRecord {
-                path: self.path.clone(),
-                event: id,
-                source,
-            })?;
+            let (record, id, mentions, sources, documents, url, doc_date) = row.map_err(|e| self.err(e))?;
+            let value = grouped_value(&record, mentions, sources, &documents, url, doc_date)
+                .map_err(|source| StoreError::BadRecord { path: self.path.clone(), event: id, source })?;
             out.push(value);
         }
         Ok(out)
@@ -277,21 +359,70 @@ fn int(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn insert_document(conn: &Connection, doc: &StoredDocument, n_events: usize) -> rusqlite::Result<()> {
+/// Stores a document (with its SimHash bands) and returns its story: the story of a
+/// stored near-duplicate (the closest; the first stored among equals), else its own id.
+fn insert_document(conn: &Connection, doc: &StoredDocument, n_events: usize) -> rusqlite::Result<String> {
+    let sig = dedup::signature(&doc.text);
+    let mut story = doc.id.clone();
+    if let Some(sig) = &sig {
+        // The most similar stored near-duplicate; the first stored among equals.
+        let mut best: Option<(f64, i64, String)> = None;
+        let mut find = conn.prepare_cached(
+            "SELECT d.rowid, d.minhash, coalesce(d.story, d.id) FROM document_bands b JOIN documents d ON d.id = b.doc
+             WHERE b.band = ?1 AND b.value = ?2",
+        )?;
+        for (band, value) in dedup::bands(sig) {
+            let rows = find.query_map(params![band, value], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?, r.get::<_, String>(2)?))
+            })?;
+            for row in rows {
+                let (rowid, other, other_story) = row?;
+                let Some(other) = other.as_deref().and_then(dedup::from_bytes) else { continue };
+                let sim = dedup::similarity(sig, &other);
+                if sim < dedup::NEAR_DUPLICATE_JACCARD {
+                    continue;
+                }
+                if best.as_ref().is_none_or(|b| sim > b.0 || (sim == b.0 && rowid < b.1)) {
+                    best = Some((sim, rowid, other_story));
+                }
+            }
+        }
+        if let Some((_, _, s)) = best {
+            story = s;
+        }
+    }
     conn.prepare_cached(
-        "INSERT INTO documents (id, text_hash, date, title, url, source, n_events, ingested_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        "INSERT INTO documents (id, text_hash, date, title, url, source, n_events, ingested_at, text, minhash, story)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?8, ?9, ?10)",
     )?
-    .execute(params![doc.id, text_hash(&doc.text), doc.date, doc.title, doc.url, doc.source, int(n_events)])?;
-    Ok(())
+    .execute(params![
+        doc.id,
+        text_hash(&doc.text),
+        doc.date,
+        doc.title,
+        doc.url,
+        doc.source,
+        int(n_events),
+        doc.text,
+        sig.as_ref().map(dedup::to_bytes),
+        story
+    ])?;
+    if let Some(sig) = &sig {
+        let mut band_insert =
+            conn.prepare_cached("INSERT OR IGNORE INTO document_bands (band, value, doc) VALUES (?1, ?2, ?3)")?;
+        for (band, value) in dedup::bands(sig) {
+            band_insert.execute(params![band, value, doc.id])?;
+        }
+    }
+    Ok(story)
 }
 
-fn insert_event(conn: &Connection, ev: &EventRecord, json: &str) -> rusqlite::Result<()> {
+fn insert_event(conn: &Connection, ev: &EventRecord, json: &str, key: &str) -> rusqlite::Result<()> {
     let loc = ev.location.as_ref();
     conn.prepare_cached(
         "INSERT INTO events (id, doc, sentence, event, mode, quad, negated, confidence, date, date_precision,
-                             place, place_country, lat, lon, place_precision, text, \"trigger\", why, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                             place, place_country, lat, lon, place_precision, text, \"trigger\", why, record, event_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         ev.id,
@@ -313,6 +444,7 @@ fn insert_event(conn: &Connection, ev: &EventRecord, json: &str) -> rusqlite::Re
         ev.trigger.text,
         ev.why,
         json,
+        key,
     ])?;
     let mut actor = conn.prepare_cached(
         "INSERT INTO event_actors (event_id, role, pos, text, name, country, sector, org)

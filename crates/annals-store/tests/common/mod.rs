@@ -1,12 +1,46 @@
-//! Shared by the store's tests: temporary database files that remove themselves, and a
-//! deterministic set of ~300 synthetic event records with varied actors, types, dates,
-//! places and sentences (some full of quotes and FTS operator words).
+//! Shared by the store's tests: the databases they run on, and a deterministic set of ~300
+//! synthetic event records with varied actors, types, dates, places and sentences (some
+//! full of quotes and FTS operator words).
+//!
+//! Every test about behaviour runs on both backends: [`on_both_backends!`] makes a
+//! `sqlite::NAME` and a `postgres::NAME` test of a function that takes a [`TestDb`]. A
+//! SQLite [`TestDb`] is a file in the temporary folder; a PostgreSQL one is a database of
+//! its own (`annals_test_<pid>_<name>`, created on the server named by
+//! `ANNALS_TEST_POSTGRES`, dropped afterwards), so that tests run in parallel. Without
+//! that variable the PostgreSQL half says so and passes, unless
+//! `ANNALS_REQUIRE_POSTGRES=1` (CI), where it fails. [`Raw`] is a plain connection to
+//! either, to look at or tamper with what the store wrote.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use annals_events::{ActorRecord, EventRecord, LocationRecord, TriggerRecord};
-use annals_store::StoredDocument;
+use annals_store::{Store, StoredDocument};
+
+/// Makes, for each named `fn NAME(db: &TestDb)`, a test `sqlite::NAME` and a test
+/// `postgres::NAME` that run it on a fresh database of that backend.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name(&crate::common::TestDb::sqlite(stringify!($name)));
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(db) = crate::common::TestDb::postgres(stringify!($name)) {
+                        super::$name(&db);
+                    }
+                }
+            )*
+        }
+    };
+}
 
 /// A database path in the temporary folder, unique to this process and name; the file
 /// and its WAL companions are removed before use and on drop.
@@ -36,6 +70,271 @@ fn remove_db(path: &Path) {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database of one backend, removed when dropped.
+pub struct TestDb {
+    pub backend: Backend,
+    /// What `Store::open` takes: the file's path, or the database's URL.
+    pub target: String,
+    file: Option<TempDb>,
+    pg: Option<PgDatabase>,
+}
+
+impl TestDb {
+    pub fn sqlite(name: &str) -> TestDb {
+        let file = TempDb::new(name);
+        TestDb { backend: Backend::Sqlite, target: file.path.display().to_string(), file: Some(file), pg: None }
+    }
+
+    /// A new database on the test server, or `None` (after saying so) when there is none
+    /// and none is required.
+    pub fn postgres(name: &str) -> Option<TestDb> {
+        let admin = postgres_admin_url()?;
+        let pg = PgDatabase::create(&admin, name);
+        Some(TestDb { backend: Backend::Postgres, target: pg.url.clone(), file: None, pg: Some(pg) })
+    }
+
+    /// How the store's messages name this database (the test URLs carry no password).
+    pub fn label(&self) -> String {
+        self.target.clone()
+    }
+
+    /// The database file (SQLite only).
+    pub fn path(&self) -> &Path {
+        match &self.file {
+            Some(f) => &f.path,
+            None => panic!("a PostgreSQL database has no file"),
+        }
+    }
+
+    pub fn open(&self) -> Store {
+        Store::open(&self.target).unwrap_or_else(|e| panic!("cannot open {}: {e}", self.target))
+    }
+
+    pub fn open_read_only(&self) -> Store {
+        Store::open_read_only(&self.target).unwrap_or_else(|e| panic!("cannot open {} read-only: {e}", self.target))
+    }
+
+    /// A plain connection to the database, beside the store's.
+    pub fn raw(&self) -> Raw {
+        match self.backend {
+            Backend::Sqlite => Raw::Sqlite(rusqlite::Connection::open(self.path()).unwrap_or_else(|e| panic!("{e}"))),
+            Backend::Postgres => Raw::Postgres(
+                postgres::Client::connect(&self.target, postgres::NoTls).unwrap_or_else(|e| panic!("{e}")),
+            ),
+        }
+    }
+
+    /// The migration file of `version` for this backend.
+    pub fn migration_sql(&self, version: i64) -> &'static str {
+        let ms = match self.backend {
+            Backend::Sqlite => annals_store::migrate::SQLITE_MIGRATIONS,
+            Backend::Postgres => annals_store::migrate::POSTGRES_MIGRATIONS,
+        };
+        ms.iter().find(|m| m.version == version).map(|m| m.sql).unwrap_or_else(|| panic!("no migration {version}"))
+    }
+}
+
+/// The PostgreSQL server of the tests: `ANNALS_TEST_POSTGRES`, a URL of a database the
+/// tests may create other databases from (`postgres://postgres@127.0.0.1:54329/postgres`).
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("ANNALS_TEST_POSTGRES") {
+        Ok(url) if !url.trim().is_empty() => Some(url.trim().to_string()),
+        _ => {
+            if std::env::var("ANNALS_REQUIRE_POSTGRES").is_ok_and(|v| v.trim() == "1") {
+                panic!("ANNALS_REQUIRE_POSTGRES=1 but ANNALS_TEST_POSTGRES is not set: no PostgreSQL to test on");
+            }
+            eprintln!("skipping PostgreSQL: ANNALS_TEST_POSTGRES is not set");
+            None
+        }
+    }
+}
+
+/// `url` with its database name replaced by `db`.
+pub fn url_with_database(url: &str, db: &str) -> String {
+    let (main, query) = match url.split_once('?') {
+        Some((m, q)) => (m, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let start = main.find("://").map_or(0, |i| i + 3);
+    let authority_end = main[start..].rfind('@').map_or(start, |at| start + at);
+    let base = match main[authority_end..].find('/') {
+        Some(slash) => &main[..authority_end + slash],
+        None => main,
+    };
+    format!("{base}/{db}{query}")
+}
+
+/// A database created for one test on the test server, dropped (connections and all)
+/// when the test ends.
+struct PgDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn create(admin: &str, test: &str) -> PgDatabase {
+        let mut clean: String =
+            test.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+        if clean.len() > 30 {
+            let h =
+                clean.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+            clean = format!("{}_{:08x}", &clean[..30], h as u32);
+        }
+        let name = format!("annals_test_{}_{clean}", std::process::id());
+        let mut client = postgres::Client::connect(admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to ANNALS_TEST_POSTGRES ({admin}): {e}"));
+        // One statement each: a database cannot be dropped or created in a transaction.
+        client
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .unwrap_or_else(|e| panic!("cannot drop the old test database {name}: {}", pg_error(&e)));
+        // A collation that is not byte order (ICU English: "a" < "B", "1:2" < "10:3"), where
+        // the server has one, so that the tests see the store order by bytes regardless.
+        let icu = format!("CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'");
+        if client.batch_execute(&icu).is_err() {
+            client
+                .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .unwrap_or_else(|e| panic!("cannot create the test database {name}: {}", pg_error(&e)));
+        }
+        PgDatabase { admin: admin.to_string(), url: url_with_database(admin, &name), name }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// A PostgreSQL error with the server's message, when it sent one.
+pub fn pg_error(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{e}: {db}"),
+        None => e.to_string(),
+    }
+}
+
+/// A plain connection to a test database.
+pub enum Raw {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl Raw {
+    /// Runs statements (no results).
+    pub fn execute(&mut self, sql: &str) {
+        match self {
+            Raw::Sqlite(c) => c.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}")),
+            Raw::Postgres(c) => c.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {}", pg_error(&e))),
+        }
+    }
+
+    /// The rows of a query, every value as text (`None` for NULL).
+    pub fn rows(&mut self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self {
+            Raw::Sqlite(c) => {
+                let mut stmt = c.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let n = stmt.column_count();
+                let rows = stmt
+                    .query_map([], |r| {
+                        (0..n)
+                            .map(|i| {
+                                use rusqlite::types::ValueRef;
+                                Ok(match r.get_ref(i)? {
+                                    ValueRef::Null => None,
+                                    ValueRef::Integer(v) => Some(v.to_string()),
+                                    ValueRef::Real(v) => Some(v.to_string()),
+                                    ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                                    ValueRef::Blob(b) => Some(b.iter().map(|x| format!("{x:02x}")).collect()),
+                                })
+                            })
+                            .collect::<rusqlite::Result<Vec<_>>>()
+                    })
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                rows.collect::<rusqlite::Result<Vec<_>>>().unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+            Raw::Postgres(c) => c
+                .simple_query(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {}", pg_error(&e)))
+                .into_iter()
+                .filter_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+                    }
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The first value of the first row.
+    pub fn value(&mut self, sql: &str) -> Option<String> {
+        self.rows(sql).into_iter().next().and_then(|r| r.into_iter().next()).flatten()
+    }
+
+    /// A count (or any integer) a query answers.
+    pub fn int(&mut self, sql: &str) -> i64 {
+        let v = self.value(sql).unwrap_or_else(|| panic!("{sql}: no value"));
+        v.parse().unwrap_or_else(|e| panic!("{sql}: {v:?}: {e}"))
+    }
+
+    /// Checks that the full-text index holds every event, and only as the store wrote it:
+    /// FTS5's integrity check, or (PostgreSQL) each row's word vectors against the words of
+    /// its text and trigger.
+    pub fn check_text_index(&mut self) {
+        match self {
+            Raw::Sqlite(c) => {
+                c.execute("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')", []).unwrap();
+                let (events, indexed): (i64, i64) = c
+                    .query_row(
+                        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM events_fts_docsize)",
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .unwrap();
+                assert_eq!(events, indexed);
+            }
+            Raw::Postgres(c) => {
+                let rows = c
+                    .query(
+                        "SELECT id, text, \"trigger\", text_tsv::text, trigger_tsv::text FROM events ORDER BY seq",
+                        &[],
+                    )
+                    .unwrap();
+                for row in rows {
+                    let id: String = row.get(0);
+                    for (col, stored) in [(1, 3), (2, 4)] {
+                        let text: Option<String> = row.get(col);
+                        let stored: String = row.get(stored);
+                        let words = annals_store::plain_words(text.as_deref().unwrap_or(""));
+                        let want: String =
+                            c.query_one("SELECT to_tsvector('simple', $1)::text", &[&words]).unwrap().get(0);
+                        assert_eq!(stored, want, "event {id}, column {col}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A SQL string literal (for test data written by hand on either backend).
+pub fn lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A SQL literal of an optional string.
+pub fn lit_opt(s: Option<&str>) -> String {
+    s.map_or_else(|| "NULL".to_string(), lit)
+}
+
 /// splitmix64: a small deterministic generator.
 pub struct Rng(pub u64);
 
@@ -58,7 +357,8 @@ impl Rng {
 }
 
 /// (text, name, country, sector, org)
-type ActorSpec = (&'static str, Option<&'static str>, Option<&'static str>, Option<&'static str>, Option<&'static str>);
+pub type ActorSpec =
+    (&'static str, Option<&'static str>, Option<&'static str>, Option<&'static str>, Option<&'static str>);
 
 pub const ACTORS: &[ActorSpec] = &[
     ("Israel", None, Some("ISR"), None, None),
@@ -175,6 +475,19 @@ pub const SENTENCES: &[&str] = &[
     "the envoy warned of sanctions if attacks continue",
 ];
 
+/// An actor record of a spec, at the start of its sentence.
+pub fn actor_of(spec: &ActorSpec) -> ActorRecord {
+    let (text, name, country, sector, org) = *spec;
+    ActorRecord {
+        text: text.to_string(),
+        name: name.map(str::to_string),
+        country: country.map(str::to_string),
+        sector: sector.map(str::to_string),
+        org: org.map(str::to_string),
+        span: [0, text.chars().count()],
+    }
+}
+
 pub fn actor(rng: &mut Rng, sentence_len: usize) -> ActorRecord {
     let (text, name, country, sector, org) = *rng.pick(ACTORS);
     let start = rng.below(sentence_len.max(1));
@@ -258,4 +571,71 @@ pub fn event(rng: &mut Rng, doc: &str, sentence: usize, k: usize) -> EventRecord
         dropped: None,
         trigger_tokens: 0..0,
     }
+}
+
+/// The counts a corpus of short (signature-less) documents gives: each document is its
+/// own story; reports with the same event key within a document are one event.
+pub fn expected_counts(corpus: &[(StoredDocument, Vec<EventRecord>)]) -> annals_store::Counts {
+    let mut keys = std::collections::HashSet::new();
+    let mut mentions = 0;
+    let mut actors = 0;
+    for (doc, evs) in corpus {
+        for e in evs {
+            keys.insert(annals_store::dedup::event_key(&doc.id, e));
+            mentions += 1;
+            actors += e.source.len() + e.target.len();
+        }
+    }
+    annals_store::Counts { documents: corpus.len(), stories: corpus.len(), events: keys.len(), mentions, actors }
+}
+
+/// What a query must answer, computed in Rust: reports grouped by event key (documents
+/// are their own stories), a group kept when one of its reports `matches`, answered by
+/// its first report (in corpus order) with `mentions`, `sources`, `documents`, `url` and
+/// `doc_date`; ordered by date ("" when undated), then id; at most `limit`.
+pub fn expected_events(
+    corpus: &[(StoredDocument, Vec<EventRecord>)],
+    matches: impl Fn(&EventRecord) -> bool,
+    limit: Option<usize>,
+) -> Vec<serde_json::Value> {
+    let mut groups: Vec<(String, Vec<(&StoredDocument, &EventRecord)>)> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for (doc, evs) in corpus {
+        for e in evs {
+            let key = annals_store::dedup::event_key(&doc.id, e);
+            let i = *index.entry(key.clone()).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            groups[i].1.push((doc, e));
+        }
+    }
+    let mut out: Vec<serde_json::Value> = Vec::new();
+    for (_, members) in &groups {
+        if !members.iter().any(|(_, e)| matches(e)) {
+            continue;
+        }
+        let (doc, first) = members[0];
+        let mut v = serde_json::to_value(first).expect("a record serializes");
+        let mut docs: Vec<String> = members.iter().map(|(d, _)| d.id.clone()).collect();
+        docs.sort();
+        docs.dedup();
+        let mut outlets: Vec<String> =
+            members.iter().map(|(d, _)| d.source.clone().unwrap_or_else(|| d.id.clone())).collect();
+        outlets.sort();
+        outlets.dedup();
+        let obj = v.as_object_mut().expect("a record is an object");
+        obj.insert("mentions".into(), members.len().into());
+        obj.insert("sources".into(), outlets.len().into());
+        obj.insert("documents".into(), docs.into());
+        obj.insert("url".into(), doc.url.clone().into());
+        obj.insert("doc_date".into(), doc.date.clone().into());
+        out.push(v);
+    }
+    let key = |v: &serde_json::Value| {
+        (v["date"].as_str().unwrap_or("").to_string(), v["id"].as_str().unwrap_or("").to_string())
+    };
+    out.sort_by_key(key);
+    out.truncate(limit.unwrap_or(usize::MAX));
+    out
 }
