@@ -10,6 +10,7 @@ mod input;
 mod models;
 mod parse;
 mod places;
+mod serve;
 mod store;
 mod train;
 
@@ -42,6 +43,8 @@ enum Command {
     /// Summarize stored events: counts by type and quad class per period, top dyads and
     /// actors.
     Stats(store::StatsArgs),
+    /// Serve the store: a JSON API under /api/ and a dashboard at / (loopback by default).
+    Serve(serve::ServeArgs),
     /// List the resolved places of each document with their mentions (JSON lines).
     Places(places::PlacesArgs),
     /// Resolve actor phrases to country, sector, organization and person (JSON lines).
@@ -85,6 +88,7 @@ fn main() {
         Command::Ingest(a) => store::run_ingest(&a),
         Command::Events(a) => store::run_events(&a),
         Command::Stats(a) => store::run_stats(&a),
+        Command::Serve(a) => serve::run(&a),
         Command::Actor(a) => actor::run(&a),
         Command::Actors(a) => actor::run_actors(&a),
     };

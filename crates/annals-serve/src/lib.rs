@@ -8,6 +8,11 @@
 //! at `/static/app.css` and `/static/app.js`. No I/O, no templates, no JavaScript needed to read
 //! a page: the script only adds sorting to tables.
 
+pub mod api;
 pub mod html;
+pub mod pages;
+pub mod server;
 pub mod svg;
 pub mod world;
+
+pub use server::{serve, AppState, CodeRequest, CodedText, Coder, PlaceSpan, ServeConfig, ServeError};

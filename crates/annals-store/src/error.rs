@@ -147,6 +147,20 @@ fn backend_name(path: &std::path::Path) -> &'static str {
     }
 }
 
+/// A PostgreSQL error as the `source` of [`StoreError::Migration`] or
+/// [`StoreError::Event`]: shown in one line (the server's message, detail and hint), the
+/// client's error kept inside.
+#[derive(Debug)]
+pub(crate) struct PgFailure(pub(crate) postgres::Error);
+
+impl std::fmt::Display for PgFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&pg_message(&self.0))
+    }
+}
+
+impl std::error::Error for PgFailure {}
+
 /// A PostgreSQL error in words: the server's message (with its detail and hint) when the
 /// server sent one, else the client's.
 pub(crate) fn pg_message(e: &postgres::Error) -> String {

@@ -5,13 +5,19 @@
 //!
 //! It uses the synchronous `postgres` client without TLS (the client runs a small runtime
 //! of its own: an async server calls it from `spawn_blocking`). Differences of form from
-//! SQLite are kept here and in `migrations/postgres/`: writers are serialized by an
-//! advisory lock taken at the start of each batch (as SQLite's immediate transactions
-//! do), waited for at most the busy timeout; a read-only open makes every transaction of
-//! the session read-only; text columns cannot hold NUL characters, so each is stored as
-//! U+FFFD (the JSON record, which escapes them, keeps them as they were); the full-text columns
-//! are filled from [`plain_words`], the split the queries use. Every error names the
-//! database by its URL without the password.
+//! SQLite are kept here and in `migrations/postgres/`:
+//!
+//! - writers are serialized by an advisory lock taken at the start of each batch (as
+//!   SQLite's immediate transactions do), waited for at most the busy timeout;
+//! - a read-only open makes every transaction of the session read-only; an empty database
+//!   opened read-only asks to be opened for writing once (SQLite: an empty file is foreign);
+//! - text columns cannot hold NUL characters, so each is stored as U+FFFD (the JSON record,
+//!   which escapes them, keeps them as they were);
+//! - the full-text columns are filled from [`plain_words`], the split the queries use;
+//! - filters compare with `lower()`, which folds non-ASCII letters too (SQLite's NOCASE
+//!   folds ASCII only): "É" finds "é" here, not there.
+//!
+//! Every error names the database by its URL without the password.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -21,7 +27,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, NoTls, Statement, Transaction};
 
 use crate::dedup;
-use crate::error::{classify_pg, pg_message, Kind, StoreError};
+use crate::error::{classify_pg, pg_message, Kind, PgFailure, StoreError};
 use crate::migrate::{self, Found, MigrateError, POSTGRES_MIGRATIONS, SCHEMA_VERSION};
 use crate::query::{event_by_id_sql, event_sql, grouped_value, plain_words, Dialect, EventQuery, Param};
 use crate::{text_hash, Counts, DocumentView, StoredDocument, DEFAULT_BUSY_TIMEOUT};
@@ -72,9 +78,12 @@ impl PgStore {
             Err(MigrateError::Foreign) => return Err(store.foreign()),
             Err(MigrateError::Step { version, name, source }) => {
                 return Err(match classify_pg(&source) {
-                    Kind::Other if !source.is_closed() => {
-                        StoreError::Migration { path: store.url.clone().into(), version, name, source: Box::new(source) }
-                    }
+                    Kind::Other if !source.is_closed() => StoreError::Migration {
+                        path: store.url.clone().into(),
+                        version,
+                        name,
+                        source: Box::new(PgFailure(source)),
+                    },
                     _ => store.err(source),
                 })
             }
@@ -92,10 +101,7 @@ impl PgStore {
     /// error).
     pub fn open_read_only(url: &str) -> Result<PgStore, StoreError> {
         let mut store = Self::connect(url, true)?;
-        store
-            .client
-            .batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-            .map_err(|e| store.err(e))?;
+        store.client.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY").map_err(|e| store.err(e))?;
         match migrate::current_pg(&mut store.client).map_err(|e| store.err(e))? {
             Found::Foreign => Err(store.foreign()),
             Found::Empty => Err(StoreError::NeedsMigration { path: store.url.into(), found: 0, known: SCHEMA_VERSION }),
@@ -109,8 +115,9 @@ impl PgStore {
 
     fn connect(url: &str, read_only: bool) -> Result<PgStore, StoreError> {
         let label = redact_url(url);
-        let mut config: Config =
-            url.parse().map_err(|e: postgres::Error| StoreError::BadUrl { url: label.clone(), reason: e.to_string() })?;
+        let mut config: Config = url
+            .parse()
+            .map_err(|e: postgres::Error| StoreError::BadUrl { url: label.clone(), reason: e.to_string() })?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -154,10 +161,9 @@ impl PgStore {
 
     /// Whether a document with this id is stored.
     pub fn has_document(&mut self, id: &str) -> Result<bool, StoreError> {
-        let row = self
-            .client
-            .query_opt("SELECT 1 FROM documents WHERE id = $1", &[&pg_text(id)])
-            .map_err(|e| map_err(&self.url, self.busy_timeout, e))?;
+        let id = PgValue::Text(pg_text(id));
+        let stmt = self.statement("SELECT 1 FROM documents WHERE id = $1", std::slice::from_ref(&id))?;
+        let row = self.client.query_opt(&stmt, &[id.as_sql()]).map_err(|e| self.err(e))?;
         Ok(row.is_some())
     }
 
@@ -205,17 +211,17 @@ impl PgStore {
                 }
                 let json = serde_json::to_string(ev)
                     .map_err(|source| StoreError::Serialize { event: ev.id.clone(), source })?;
-                insert_event(&mut tx, &st, ev, &json, &dedup::event_key(&story, ev)).map_err(|source| {
-                    match classify_pg(&source) {
+                insert_event(&mut tx, &st, ev, &json, &dedup::event_key(&story, ev)).map_err(
+                    |source| match classify_pg(&source) {
                         Kind::Other if !source.is_closed() => StoreError::Event {
                             path: url.clone().into(),
                             doc: doc.id.clone(),
                             event: ev.id.clone(),
-                            source: Box::new(source),
+                            source: Box::new(PgFailure(source)),
                         },
                         _ => err(source),
-                    }
-                })?;
+                    },
+                )?;
                 events += 1;
             }
             docs += 1;
@@ -667,7 +673,10 @@ mod tests {
     fn passwords_never_reach_messages() {
         assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u@h:5432/db");
         assert_eq!(redact_url("postgres://u:p@ss/w@rd@h/db?sslmode=disable"), "postgres://u@h/db?sslmode=disable");
-        assert_eq!(redact_url("postgresql://h/db?password=secret&application_name=x"), "postgresql://h/db?application_name=x");
+        assert_eq!(
+            redact_url("postgresql://h/db?password=secret&application_name=x"),
+            "postgresql://h/db?application_name=x"
+        );
         assert_eq!(redact_url("postgres://h/db?password=secret"), "postgres://h/db");
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("postgres://h:5432/db"), "postgres://h:5432/db");

@@ -1,0 +1,9 @@
+//! The dashboard's pages (being written).
+
+use std::sync::Arc;
+
+use crate::server::AppState;
+
+pub fn routes() -> axum::Router<Arc<AppState>> {
+    axum::Router::new()
+}
