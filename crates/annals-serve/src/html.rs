@@ -4,9 +4,10 @@
 //!
 //! The design works with a strict Content-Security-Policy (`default-src 'self'`): no inline
 //! `<style>`, `<script>` or `style=`/`on…=` attributes, no CDN, no web fonts. Pages work
-//! without JavaScript; the script only makes tables sortable. The CSS is readable from a
-//! 390 px phone to a 1280 px screen: tables scroll sideways inside `<div class="table-wrap">`,
-//! the filter form (`<form class="filters">`) stacks its fields on narrow screens, charts
+//! without JavaScript; the script makes tables sortable and lets "code an article" answer
+//! without a reload. The CSS is readable from a 390 px phone to a 1280 px screen: tables
+//! scroll sideways inside `<div class="table-wrap">`, the filter form (`<form class="filters">`)
+//! narrows to two columns of fields on a phone (one on the narrowest), charts
 //! (`svg.chart`) take the width they are given (on a phone at least 30rem, scrolling sideways
 //! inside their `<figure>`), and keyboard focus is always visible.
 //!
@@ -59,6 +60,7 @@ pub fn page(title: &str, nav_active: &str, body_html: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n\
          <meta name=\"color-scheme\" content=\"light\" />\n\
          <title>{title} · annals</title>\n\
+         <link rel=\"icon\" href=\"data:,\" />\n\
          <link rel=\"stylesheet\" href=\"{APP_CSS_PATH}\" />\n\
          <script src=\"{APP_JS_PATH}\" defer=\"defer\"></script>\n\
          </head>\n\
@@ -169,8 +171,9 @@ form.filters {
   gap: 0.75rem 1rem; align-items: end; padding: 1rem; margin: 1rem 0;
   background: var(--panel); border: 1px solid var(--border); border-radius: 4px;
 }
-form.filters .actions { display: flex; gap: 0.5rem; flex-wrap: wrap; }
+form.filters .actions { display: flex; gap: 0.5rem; flex-wrap: wrap; grid-column: 1 / -1; }
 label { display: block; font-weight: 600; margin-bottom: 0.2rem; }
+label .muted { font-weight: 400; }
 input, select, textarea, button {
   font: inherit; color: inherit; max-width: 100%;
 }
@@ -197,10 +200,64 @@ svg.chart { display: block; width: 100%; height: auto; max-width: 52rem; }
 pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
 pre { overflow-x: auto; padding: 0.75rem; background: var(--panel); border-radius: 4px; }
 
+/* Dashboard pages: notes, error summaries, pagers, badges. */
+.lead { max-width: 70ch; }
+.note { padding: 0.5rem 0.75rem; background: #fff8e6; border-left: 4px solid #b38600; }
+.error-summary { margin: 1rem 0; padding: 0.5rem 1rem; border: 2px solid #a40e26; border-radius: 4px; background: #fff5f5; }
+.error-summary h2 { margin: 0.25rem 0; font-size: 1.1rem; color: #a40e26; }
+.error-summary a { color: #a40e26; }
+.field-error { margin: 0.25rem 0 0; font-size: 0.9rem; }
+input[aria-invalid="true"], select[aria-invalid="true"], textarea[aria-invalid="true"] { border: 2px solid #a40e26; }
+.pager { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; margin: 1rem 0; }
+.pager a { display: inline-block; padding: 0.5rem 0; min-height: 2.75rem; font-weight: 600; }
+.badge {
+  display: inline-block; padding: 0 0.4rem; border: 1px solid var(--border); border-radius: 0.6rem;
+  background: #eaeef2; font-size: 0.8rem; font-weight: 600;
+}
+details.numbers { margin: 0.25rem 0 1.5rem; }
+details.numbers summary { cursor: pointer; padding: 0.4rem 0; }
+
+/* Highlights in a text: colour plus a distinct underline, so colour is not the only cue. */
+mark { color: inherit; padding: 0 0.1em; border-radius: 2px; }
+mark.actor { background: #cfe0fc; border-bottom: 2px solid #0050a0; }
+mark.trigger { background: #ffe0a0; border-bottom: 2px dashed #b34700; font-weight: 600; }
+mark.place { background: #e8f6ec; border-bottom: 2px dotted #00704f; }
+a.mark-link { color: inherit; text-decoration: none; }
+a.mark-link:hover mark { text-decoration: underline; }
+.mark-legend mark { margin-right: 0.35rem; }
+
+/* A document: the article and its events side by side on wide screens, stacked on narrow. */
+.doc-layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(17rem, 2fr); gap: 1.5rem; align-items: start; }
+.doc-layout h2 { margin-top: 0.5rem; }
+.doc-meta { color: var(--muted); overflow-wrap: anywhere; }
+.doc-text { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.7; max-width: 72ch; }
+.doc-events { position: sticky; top: 0.5rem; max-height: calc(100vh - 1rem); overflow-y: auto; padding-right: 0.25rem; }
+.event-list { list-style: none; margin: 0; padding: 0; }
+.event-card {
+  max-width: none; margin: 0 0 0.75rem; padding: 0.6rem 0.8rem;
+  border: 1px solid var(--border); border-radius: 4px; background: var(--bg);
+}
+.event-card:target { border: 2px solid var(--accent); background: #fff6ee; }
+.event-card p { margin: 0 0 0.35rem; }
+.event-facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.15rem 0.75rem; margin: 0.35rem 0 0; font-size: 0.9rem; }
+.event-facts dt { font-weight: 600; color: var(--muted); }
+.event-facts dd { margin: 0; overflow-wrap: anywhere; }
+
+/* Code an article. */
+.code-form { display: grid; gap: 0.75rem; padding: 1rem; margin: 1rem 0; background: var(--panel); border: 1px solid var(--border); border-radius: 4px; }
+.code-form .field-date input { max-width: 14rem; }
+.code-form .actions { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
+.code-result:empty { display: none; }
+button:disabled { opacity: 0.6; cursor: progress; }
+
+@media (max-width: 60rem) {
+  .doc-layout { grid-template-columns: minmax(0, 1fr); }
+  .doc-events { position: static; max-height: none; overflow-y: visible; }
+}
 @media (max-width: 40rem) {
   main { padding: 0.75rem; }
   h1 { font-size: 1.4rem; }
-  form.filters { grid-template-columns: 1fr; padding: 0.75rem; }
+  form.filters { grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.6rem 0.75rem; padding: 0.75rem; }
   .site-header { gap: 0 1rem; }
   .site-header nav a { padding: 0.4rem 0.5rem; }
   th, td { padding: 0.4rem 0.45rem; }
@@ -220,6 +277,11 @@ pre { overflow-x: auto; padding: 0.75rem; background: var(--panel); border-radiu
 /// numbers (thousands separators allowed), the rest with a locale-aware, numeric-aware
 /// comparison (so ISO dates sort by date); `data-sort-value` on a cell overrides its text.
 /// No inline handlers: it attaches listeners itself, so it runs under a strict CSP.
+///
+/// On the "code an article" page (`#code-form`), it sends the text to `POST /api/code` and
+/// renders the answer into `#code-result` (rows `tr.coded-event`, the text with `<mark>`
+/// highlights) with DOM calls and text nodes only, never markup from data; when the API
+/// does not answer it posts the form, and the server renders the same result.
 pub const APP_JS: &str = r#"// annals dashboard: progressive enhancement only; every page works without this script.
 (function () {
   "use strict";
@@ -291,8 +353,250 @@ pub const APP_JS: &str = r#"// annals dashboard: progressive enhancement only; e
     });
   }
 
+  // "Code an article" (/code): send the text to POST /api/code and show the answer in
+  // #code-result without reloading. Data only ever reaches the page as text nodes
+  // (textContent, createTextNode), never as markup. When the API does not answer, the form
+  // is posted as usual and the server renders the same result.
+
+  function actorLabel(a) {
+    function field(k) { var v = a ? a[k] : null; return typeof v === "string" && v !== "" ? v : null; }
+    var org = field("org");
+    if (org) return org;
+    var country = field("country"), sector = field("sector");
+    if (!country && !sector) return field("name") || field("text") || "?";
+    return (country || "---") + "/" + (sector || "---");
+  }
+
+  function actorDisplay(a) {
+    var label = actorLabel(a);
+    var name = a && typeof a.name === "string" && a.name !== "" ? a.name : null;
+    return name && name !== label ? name + " (" + label + ")" : label;
+  }
+
+  function list(v) { return Array.isArray(v) ? v : []; }
+  function str(v) { return typeof v === "string" ? v : ""; }
+
+  function actorsText(event, role) { return list(event[role]).map(actorDisplay).join("; "); }
+
+  function placeText(event) {
+    var loc = event.location;
+    if (!loc || typeof loc !== "object") return "";
+    var name = str(loc.name), country = str(loc.country);
+    return name && country ? name + ", " + country : name || country;
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined && text !== null) el.textContent = String(text);
+    return el;
+  }
+
+  function codePoints(s) { return Array.from(s); }
+
+  // The marks of the events (actors, triggers) and places in text, as [start, end) in
+  // characters (code points), without overlaps, in order: as the server's highlight.
+  function markSpans(text, events, places) {
+    var starts = {};
+    var cursor = 0; // UTF-16 units
+    var candidates = [];
+    var ordered = events.map(function (e, i) { return { e: e, i: i }; });
+    ordered.sort(function (x, y) { return ((x.e.sentence || 0) - (y.e.sentence || 0)) || x.i - y.i; });
+    ordered.forEach(function (item) {
+      var e = item.e;
+      var key = String(e.sentence || 0);
+      if (!Object.prototype.hasOwnProperty.call(starts, key)) {
+        var sentence = str(e.text);
+        var found = null;
+        if (sentence) {
+          var at = text.indexOf(sentence, cursor);
+          if (at < 0) at = text.indexOf(sentence);
+          if (at >= 0) {
+            cursor = Math.max(cursor, at + sentence.length);
+            found = { base: codePoints(text.slice(0, at)).length, len: codePoints(sentence).length };
+          }
+        }
+        starts[key] = found;
+      }
+      var where = starts[key];
+      if (!where) return;
+      var type = str(e.event) || "event";
+      function span(v) {
+        var s = v && Array.isArray(v.span) ? v.span : null;
+        if (!s || typeof s[0] !== "number" || typeof s[1] !== "number") return null;
+        if (!(s[0] < s[1] && s[1] <= where.len && s[0] >= 0)) return null;
+        return [where.base + s[0], where.base + s[1]];
+      }
+      ["source", "target"].forEach(function (role) {
+        list(e[role]).forEach(function (a) {
+          var sp = span(a);
+          if (sp) candidates.push({ start: sp[0], end: sp[1], cls: "actor", title: role + " of " + type + ": " + actorDisplay(a) });
+        });
+      });
+      var tsp = span(e.trigger);
+      if (tsp) {
+        var title = type + (str(e.mode) ? " / " + e.mode : "") + (e.negated === true ? ", negated" : "");
+        candidates.push({ start: tsp[0], end: tsp[1], cls: "trigger", title: title });
+      }
+    });
+    function byStart(x, y) { return (x.start - y.start) || (y.end - x.end); }
+    candidates.sort(byStart);
+    var total = codePoints(text).length;
+    var placeMarks = list(places).filter(function (p) {
+      return p && typeof p.start === "number" && typeof p.end === "number" && p.start >= 0 && p.start < p.end && p.end <= total;
+    }).map(function (p) {
+      var country = str(p.country);
+      return { start: p.start, end: p.end, cls: "place", title: "place: " + str(p.name) + (country ? ", " + country : "") };
+    });
+    placeMarks.sort(byStart);
+    var chosen = [];
+    candidates.concat(placeMarks).forEach(function (m) {
+      var free = chosen.every(function (c) { return m.end <= c.start || m.start >= c.end; });
+      if (free) chosen.push(m);
+    });
+    chosen.sort(function (x, y) { return x.start - y.start; });
+    return chosen;
+  }
+
+  function highlighted(text, events, places) {
+    var box = element("div", "doc-text coded-text");
+    var chars = codePoints(text);
+    var pos = 0;
+    markSpans(text, events, places).forEach(function (m) {
+      if (m.start < pos) return;
+      if (m.start > pos) box.appendChild(document.createTextNode(chars.slice(pos, m.start).join("")));
+      var mark = element("mark", m.cls, chars.slice(m.start, m.end).join(""));
+      mark.title = m.title;
+      box.appendChild(mark);
+      pos = m.end;
+    });
+    if (pos < chars.length) box.appendChild(document.createTextNode(chars.slice(pos).join("")));
+    return box;
+  }
+
+  function legend() {
+    var p = element("p", "mark-legend", "Highlighted: ");
+    [["actor", "actors"], ["trigger", "event triggers"], ["place", "places"]].forEach(function (pair, i) {
+      if (i > 0) p.appendChild(document.createTextNode(" "));
+      p.appendChild(element("mark", pair[0], pair[1]));
+    });
+    return p;
+  }
+
+  function plural(n, one, many) { return n === 1 ? "1 " + one : n + " " + many; }
+
+  function eventsTable(events) {
+    var wrap = element("div", "table-wrap");
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", "Coded events");
+    wrap.tabIndex = 0;
+    var table = element("table", "sortable events");
+    table.id = "coded-events";
+    var headRow = table.createTHead().insertRow();
+    ["Type", "Mode", "Source", "Target", "Trigger", "Date", "Place", "Confidence"].forEach(function (h) {
+      var th = element("th", h === "Confidence" ? "num" : "", h);
+      th.scope = "col";
+      headRow.appendChild(th);
+    });
+    var body = table.createTBody();
+    events.forEach(function (e) {
+      var row = body.insertRow();
+      row.className = "coded-event";
+      row.setAttribute("data-type", str(e.event));
+      var trigger = str(e.trigger && e.trigger.text) + (e.negated === true ? " (negated)" : "");
+      var confidence = typeof e.confidence === "number" ? e.confidence.toFixed(2) : "";
+      [
+        [str(e.event), ""], [str(e.mode), ""], [actorsText(e, "source"), ""], [actorsText(e, "target"), ""],
+        [trigger, ""], [str(e.date), "nowrap"], [placeText(e), ""], [confidence, "num"]
+      ].forEach(function (cell, i) {
+        var td = row.insertCell();
+        td.textContent = cell[0];
+        if (cell[1]) td.className = cell[1];
+        if (i === 4 && str(e.text)) td.title = e.text;
+      });
+    });
+    wrap.appendChild(table);
+    return wrap;
+  }
+
+  function showCoded(result, text, data) {
+    var events = list(data.events);
+    var places = list(data.places);
+    while (result.firstChild) result.removeChild(result.firstChild);
+    var heading = element("h2", "", "Result");
+    heading.id = "code-result-heading";
+    heading.tabIndex = -1;
+    result.appendChild(heading);
+    result.appendChild(element("p", "code-summary",
+      plural(events.length, "event", "events") + " and " + plural(places.length, "place name", "place names") + " found."));
+    if (events.length > 0) {
+      var wrap = eventsTable(events);
+      result.appendChild(wrap);
+      enhance(wrap.querySelector("table"));
+    }
+    result.appendChild(element("h3", "", "The text"));
+    result.appendChild(legend());
+    result.appendChild(highlighted(text, events, places));
+    heading.focus();
+  }
+
+  function showError(result, message) {
+    while (result.firstChild) result.removeChild(result.firstChild);
+    result.appendChild(element("p", "error", message)).setAttribute("role", "alert");
+  }
+
+  function initCodeForm() {
+    var form = document.getElementById("code-form");
+    var result = document.getElementById("code-result");
+    var button = document.getElementById("code-submit");
+    var textBox = document.getElementById("code-text");
+    var dateBox = document.getElementById("code-date");
+    if (!form || !result || !button || !textBox || typeof window.fetch !== "function" || !Array.from) return;
+    var status = document.getElementById("code-status");
+    function say(s) { if (status) status.textContent = s; }
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      if (busy) { event.preventDefault(); return; }
+      var text = textBox.value;
+      if (text.trim() === "") return; // the browser or the server says what is missing
+      event.preventDefault();
+      var date = dateBox ? dateBox.value.trim() : "";
+      var payload = { text: text };
+      if (date) payload.date = date;
+      busy = true;
+      button.disabled = true;
+      say("Coding\u2026");
+      function done() { busy = false; button.disabled = false; }
+      function fallback() { done(); say(""); form.submit(); }
+      window.fetch("/api/code", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(payload),
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(
+          function (data) { return { ok: response.ok, status: response.status, data: data }; },
+          function () { return { ok: false, status: response.status, data: null }; });
+      }).then(function (r) {
+        if (r.ok && r.data && Array.isArray(r.data.events)) {
+          done();
+          showCoded(result, text, r.data);
+          say("Coded: " + plural(r.data.events.length, "event", "events") + ".");
+        } else if (r.data && typeof r.data.error === "string" && r.status >= 400 && r.status < 500 &&
+                   r.status !== 404 && r.status !== 405) {
+          done();
+          showError(result, r.data.error);
+          say(r.data.error);
+        } else {
+          fallback();
+        }
+      }, fallback);
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), enhance);
+    initCodeForm();
   }
 
   if (document.readyState === "loading") {

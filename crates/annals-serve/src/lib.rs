@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod html;
+pub mod openapi;
 pub mod pages;
 pub mod server;
 pub mod svg;

@@ -521,6 +521,93 @@ fn unit(dx: f64, dy: f64) -> (f64, f64) {
     }
 }
 
+/// How far a network label may be pushed out of its neighbour's way, in units.
+const LABEL_PUSH_MAX: f64 = 30.0;
+
+/// Where a node's label goes: its baseline position and anchor.
+#[derive(Clone, Copy, Debug)]
+struct LabelSpot {
+    x: f64,
+    y: f64,
+    anchor: &'static str,
+}
+
+/// The label of each node of a network, outside the circle: beside the nodes on the left and
+/// right, centred above or below them at the top and bottom. A label centred at the top or
+/// bottom that would overlap the previous label around the circle is pushed outward (at most
+/// `max_push`, the room the chart keeps), so crowded labels alternate between two rows.
+fn place_labels(
+    pos: &[(f64, f64)],
+    node_r: &[f64],
+    has_loop: &[bool],
+    labels: &[String],
+    angle: &dyn Fn(usize) -> f64,
+    max_push: f64,
+) -> Vec<LabelSpot> {
+    const SIZE: f64 = 14.0;
+    let spot = |i: usize, push: f64| -> (LabelSpot, f64) {
+        let (x, y) = pos[i];
+        let (cos, sin) = (angle(i).cos(), angle(i).sin());
+        // Past the loop, when the actor acts on itself.
+        let gap = node_r[i] + if has_loop[i] { 30.0 } else { 6.0 } + push;
+        let anchor = if cos > 0.45 {
+            "start"
+        } else if cos < -0.45 {
+            "end"
+        } else {
+            "middle"
+        };
+        let dy = if sin > 0.3 {
+            12.0
+        } else if sin < -0.3 {
+            -2.0
+        } else {
+            4.5
+        };
+        (LabelSpot { x: x + cos * gap, y: y + sin * gap + dy, anchor }, sin)
+    };
+    // The horizontal extent of a label.
+    let extent = |l: &LabelSpot, i: usize| {
+        let w = text_width(&labels[i], SIZE);
+        match l.anchor {
+            "start" => (l.x, l.x + w),
+            "end" => (l.x - w, l.x),
+            _ => (l.x - w / 2.0, l.x + w / 2.0),
+        }
+    };
+    let overlaps = |a: &LabelSpot, i: usize, b: &LabelSpot, j: usize| {
+        let ((a0, a1), (b0, b1)) = (extent(a, i), extent(b, j));
+        a0 < b1 + 4.0 && b0 < a1 + 4.0 && (a.y - b.y).abs() < SIZE + 2.0
+    };
+    let n = pos.len();
+    let mut out: Vec<LabelSpot> = Vec::with_capacity(n);
+    for i in 0..n {
+        let (mut l, sin) = spot(i, 0.0);
+        if l.anchor == "middle" && max_push > 0.0 && sin.abs() > 0.3 {
+            // The previous label, and (for the last) the first, which it also neighbours.
+            let mut neighbours: Vec<usize> = Vec::new();
+            if i > 0 {
+                neighbours.push(i - 1);
+            }
+            if i + 1 == n && n > 2 {
+                neighbours.push(0);
+            }
+            let mut push = 0.0;
+            for j in neighbours {
+                let other = out[j];
+                if overlaps(&l, i, &other, j) {
+                    // Move past the other label: down below the circle, up above it.
+                    let needed = if sin > 0.0 { other.y + SIZE + 3.0 - l.y } else { l.y - (other.y - SIZE - 3.0) };
+                    push = (push + needed.max(0.0) / sin.abs()).min(max_push);
+                    l = spot(i, push).0;
+                }
+            }
+        }
+        out.push(l);
+    }
+    out
+}
+
 /// Who acts on whom: actors on a circle, an arrow from source to target per pair.
 ///
 /// `nodes` are actor labels with their event counts (circle area ∝ count); `edges` are
@@ -551,9 +638,11 @@ pub fn network(title: &str, nodes: &[(String, u64)], edges: &[(usize, usize, u64
     let r_max = (spacing * 0.42).clamp(8.0, 22.0);
     let radius = (W / 2.0 - MARGIN - label_w - r_max - 10.0).clamp(110.0, 210.0);
     let top = 48.0;
+    // Room for the labels at the top and bottom of the circle to move out of each other's way.
+    let stagger = if n > 8 { LABEL_PUSH_MAX } else { 0.0 };
     let cx = W / 2.0;
-    let cy = top + radius + r_max + 30.0;
-    let graph_bottom = cy + radius + r_max + 30.0;
+    let cy = top + radius + r_max + 30.0 + stagger;
+    let graph_bottom = cy + radius + r_max + 30.0 + stagger;
     let legend_top = graph_bottom + 10.0;
     let height = if empty { top + 200.0 } else { legend_top + 2.0 * r_max + 110.0 };
 
@@ -653,40 +742,23 @@ pub fn network(title: &str, nodes: &[(String, u64)], edges: &[(usize, usize, u64
     out += "</g>";
 
     // Nodes and their labels.
+    let has_loop: Vec<bool> = (0..n).map(|i| pairs.contains_key(&(i, i))).collect();
+    let placed = place_labels(&pos, &node_r, &has_loop, &labels, &angle, stagger);
     out += "<g class=\"nodes\" font-size=\"14\">";
     for (i, ((label, c), short)) in nodes.iter().zip(&labels).enumerate() {
         let (x, y) = pos[i];
-        let a = angle(i);
-        let (cos, sin) = (a.cos(), a.sin());
-        // Past the loop, when the actor acts on itself.
-        let gap = node_r[i] + if pairs.contains_key(&(i, i)) { 30.0 } else { 6.0 };
-        let anchor = if cos > 0.3 {
-            "start"
-        } else if cos < -0.3 {
-            "end"
-        } else {
-            "middle"
-        };
-        let lx = x + cos * gap;
-        let ly = y
-            + sin * gap
-            + if sin > 0.3 {
-                12.0
-            } else if sin < -0.3 {
-                -2.0
-            } else {
-                4.5
-            };
+        let l = placed[i];
         out += &format!(
             "<g><title>{}: {}</title><circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{ORANGE}\" stroke=\"{TEXT}\"/>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
+             <text x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text></g>",
             escape(label),
             events(*c),
             num(x),
             num(y),
             num(node_r[i]),
-            num(lx),
-            num(ly),
+            num(l.x),
+            num(l.y),
+            l.anchor,
             escape(short)
         );
     }

@@ -240,6 +240,60 @@ pub(crate) fn event_sql(dialect: Dialect, q: &EventQuery) -> (String, Vec<Param>
     grouped(b, q.after.as_ref(), q.limit)
 }
 
+/// The statement for a query that asks only for a dyad (and perhaps a period, a cursor
+/// and a limit), answered from the `event_dyads` index in result order: its cost grows
+/// with the page, not with the store. None for any other query. SQLite only.
+pub(crate) fn dyad_sql(dialect: Dialect, q: &EventQuery) -> Option<(String, Vec<Param>)> {
+    let (a, b) = q.dyad.as_ref()?;
+    let only_dyad = q.source.is_none()
+        && q.target.is_none()
+        && q.event_type.is_none()
+        && q.mode.is_none()
+        && q.place.is_none()
+        && q.text.is_none();
+    if !only_dyad || dialect != Dialect::Sqlite {
+        return None;
+    }
+    let mut b2 = Builder::new(dialect);
+    let pa = b2.bind(Param::Text(a.clone()));
+    let pb = b2.bind(Param::Text(b.clone()));
+    b2.push(&format!(
+        "SELECT rep_seq, rep_date, rep_id, event_key FROM event_dyads WHERE source = {pa} AND target = {pb}"
+    ));
+    if let Some(v) = &q.since {
+        let p = b2.bind(Param::Text(v.clone()));
+        b2.push(&format!(" AND rep_date >= {p}"));
+    }
+    if let Some(v) = &q.until {
+        // Undated events ("" here) never match a period, as in the general statement.
+        let p = b2.bind(Param::Text(format!("{v}\u{10FFFF}")));
+        b2.push(&format!(" AND rep_date <> '' AND rep_date <= {p}"));
+    }
+    if let Some((after_date, after_id)) = &q.after {
+        let pd = b2.bind(Param::Text(after_date.clone()));
+        let pi = b2.bind(Param::Text(after_id.clone()));
+        b2.push(&format!(" AND (rep_date, rep_id) > ({pd}, {pi})"));
+    }
+    b2.push(" ORDER BY rep_date, rep_id");
+    if let Some(limit) = q.limit {
+        let p = b2.bind(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+        b2.push(&format!(" LIMIT {p}"));
+    }
+    let page = std::mem::take(&mut b2.sql);
+    b2.push(&format!(
+        "WITH page AS ({page}) \
+         SELECT r.record, r.id, \
+                (SELECT count(*) FROM events m WHERE m.event_key = p.event_key), \
+                (SELECT count(DISTINCT coalesce(x.source, x.id)) FROM events m JOIN documents x ON x.id = m.doc \
+                 WHERE m.event_key = p.event_key), \
+                (SELECT json_group_array(DISTINCT m.doc) FROM events m WHERE m.event_key = p.event_key), \
+                d.url, d.date \
+         FROM page p JOIN events r ON r.seq = p.rep_seq JOIN documents d ON d.id = r.doc \
+         ORDER BY p.rep_date, p.rep_id"
+    ));
+    Some((b2.sql, b2.params))
+}
+
 /// The statement that answers the event one of whose reports has id `id`.
 pub(crate) fn event_by_id_sql(dialect: Dialect, id: &str) -> (String, Vec<Param>) {
     let mut b = Builder::new(dialect);

@@ -16,7 +16,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use crate::dedup;
 use crate::error::{classify, Kind, StoreError};
 use crate::migrate::{self, Found, MigrateError, SCHEMA_VERSION, SQLITE_MIGRATIONS};
-use crate::query::{event_by_id_sql, event_sql, grouped_value, Dialect, EventQuery, Param};
+use crate::query::{dyad_sql, event_by_id_sql, event_sql, grouped_value, Dialect, EventQuery, Param};
 use crate::{text_hash, Counts, DocumentView, StoredDocument};
 
 /// How long a statement waits for another process's lock before giving up.
@@ -151,6 +151,10 @@ impl SqliteStore {
         let waited = self.busy_timeout;
         let err = |e: rusqlite::Error| map_err(&path, waited, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        // A new row id is one more than the largest at the time, so every row from the
+        // first event this batch stores on is this batch's: the text index takes them in
+        // one statement at the end.
+        let mut first_new_seq: Option<i64> = None;
         let mut docs = 0;
         let mut events = 0;
         for (doc, records) in batch {
@@ -158,6 +162,11 @@ impl SqliteStore {
                 if !replace {
                     continue;
                 }
+                // The keys of the document's events: their dyads are rebuilt without it.
+                let keys: Vec<String> = tx
+                    .prepare_cached("SELECT DISTINCT event_key FROM events WHERE doc = ?1 AND event_key IS NOT NULL")
+                    .and_then(|mut s| s.query_map([&doc.id], |r| r.get(0))?.collect())
+                    .map_err(err)?;
                 // Events first: their delete trigger keeps the text index in step (the cascade from
                 // `documents` would fire it too; explicit is clearer).
                 tx.prepare_cached("DELETE FROM events WHERE doc = ?1")
@@ -166,6 +175,9 @@ impl SqliteStore {
                 tx.prepare_cached("DELETE FROM documents WHERE id = ?1")
                     .and_then(|mut s| s.execute([&doc.id]))
                     .map_err(err)?;
+                for key in &keys {
+                    rebuild_dyads(&tx, key).map_err(err)?;
+                }
             }
             let story = insert_document(&tx, doc, records.len()).map_err(err)?;
             for ev in records {
@@ -178,8 +190,10 @@ impl SqliteStore {
                 }
                 let json = serde_json::to_string(ev)
                     .map_err(|source| StoreError::Serialize { event: ev.id.clone(), source })?;
-                insert_event(&tx, ev, &json, &dedup::event_key(&story, ev)).map_err(|source| {
-                    match classify(&source) {
+                let key = dedup::event_key(&story, ev);
+                let seq = insert_event(&tx, ev, &json, &key)
+                    .and_then(|seq| add_dyads(&tx, ev, &key).map(|()| seq))
+                    .map_err(|source| match classify(&source) {
                         Kind::Other => StoreError::Event {
                             path: path.clone(),
                             doc: doc.id.clone(),
@@ -187,11 +201,18 @@ impl SqliteStore {
                             source: Box::new(source),
                         },
                         _ => err(source),
-                    }
-                })?;
+                    })?;
+                first_new_seq.get_or_insert(seq);
                 events += 1;
             }
             docs += 1;
+        }
+        if let Some(first) = first_new_seq {
+            tx.prepare_cached(
+                "INSERT INTO events_fts(rowid, text, \"trigger\") SELECT seq, text, \"trigger\" FROM events WHERE seq >= ?1",
+            )
+            .and_then(|mut s| s.execute([first]))
+            .map_err(err)?;
         }
         tx.commit().map_err(err)?;
         Ok((docs, events))
@@ -218,7 +239,7 @@ impl SqliteStore {
     /// The events that match `q`, by date, then id: each is the JSON record of its first
     /// report with `mentions`, `sources`, `documents`, `url` and `doc_date` added.
     pub fn query(&self, q: &EventQuery) -> Result<Vec<serde_json::Value>, StoreError> {
-        let (sql, params) = event_sql(Dialect::Sqlite, q);
+        let (sql, params) = dyad_sql(Dialect::Sqlite, q).unwrap_or_else(|| event_sql(Dialect::Sqlite, q));
         self.grouped(&sql, &params)
     }
 
@@ -349,6 +370,76 @@ fn open_failure(path: &Path, e: &rusqlite::Error) -> String {
     }
 }
 
+/// The values an actor filter can match: country, sector, org, name (without repeats,
+/// ignoring ASCII case).
+fn actor_values(actors: &[ActorRecord]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for a in actors {
+        for v in [&a.country, &a.sector, &a.org, &a.name].into_iter().flatten() {
+            if !out.iter().any(|x| x.eq_ignore_ascii_case(v)) {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+/// Adds the dyads of a just-inserted report, pointing at its event's first report.
+fn add_dyads(conn: &Connection, ev: &EventRecord, key: &str) -> rusqlite::Result<()> {
+    add_dyad_values(conn, &actor_values(&ev.source), &actor_values(&ev.target), key)
+}
+
+fn add_dyad_values(conn: &Connection, sources: &[&str], targets: &[&str], key: &str) -> rusqlite::Result<()> {
+    if sources.is_empty() || targets.is_empty() {
+        return Ok(());
+    }
+    let (rep_seq, rep_date, rep_id): (i64, String, String) = conn
+        .prepare_cached("SELECT seq, coalesce(date, ''), id FROM events WHERE event_key = ?1 ORDER BY seq LIMIT 1")?
+        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO event_dyads (source, target, rep_date, rep_id, rep_seq, event_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for s in sources {
+        for t in targets {
+            insert.execute(params![s, t, rep_date, rep_id, rep_seq, key])?;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds the dyads of one event from its remaining reports (after a re-code removed
+/// some, perhaps its first).
+fn rebuild_dyads(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM event_dyads WHERE event_key = ?1")?.execute([key])?;
+    let records: Vec<String> = conn
+        .prepare_cached("SELECT record FROM events WHERE event_key = ?1 ORDER BY seq")?
+        .query_map([key], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for record in records {
+        // Records were written by this store; one that does not parse has no dyads.
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&record) else { continue };
+        let values = |role: &str| -> Vec<String> {
+            let mut out: Vec<String> = Vec::new();
+            for a in value.get(role).and_then(|v| v.as_array()).map(Vec::as_slice).unwrap_or(&[]) {
+                for field in ["country", "sector", "org", "name"] {
+                    if let Some(v) = a.get(field).and_then(|v| v.as_str()) {
+                        if !out.iter().any(|x| x.eq_ignore_ascii_case(v)) {
+                            out.push(v.to_string());
+                        }
+                    }
+                }
+            }
+            out
+        };
+        let (sources, targets) = (values("source"), values("target"));
+        let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+        add_dyad_values(conn, &sources, &targets, key)?;
+    }
+    Ok(())
+}
+
 fn has_document(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
     let found: Option<i64> =
         conn.prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
@@ -417,7 +508,8 @@ fn insert_document(conn: &Connection, doc: &StoredDocument, n_events: usize) -> 
     Ok(story)
 }
 
-fn insert_event(conn: &Connection, ev: &EventRecord, json: &str, key: &str) -> rusqlite::Result<()> {
+/// Stores one report and its actors; returns its row id (`seq`).
+fn insert_event(conn: &Connection, ev: &EventRecord, json: &str, key: &str) -> rusqlite::Result<i64> {
     let loc = ev.location.as_ref();
     conn.prepare_cached(
         "INSERT INTO events (id, doc, sentence, event, mode, quad, negated, confidence, date, date_precision,
@@ -446,6 +538,7 @@ fn insert_event(conn: &Connection, ev: &EventRecord, json: &str, key: &str) -> r
         json,
         key,
     ])?;
+    let seq = conn.last_insert_rowid();
     let mut actor = conn.prepare_cached(
         "INSERT INTO event_actors (event_id, role, pos, text, name, country, sector, org)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -456,5 +549,5 @@ fn insert_event(conn: &Connection, ev: &EventRecord, json: &str, key: &str) -> r
             actor.execute(params![ev.id, role, int(pos), a.text, a.name, a.country, a.sector, a.org])?;
         }
     }
-    Ok(())
+    Ok(seq)
 }

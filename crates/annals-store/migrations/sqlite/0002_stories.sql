@@ -28,3 +28,38 @@ CREATE INDEX document_bands_doc ON document_bands(doc);
 ALTER TABLE events ADD COLUMN event_key TEXT;
 UPDATE events SET event_key = id;
 CREATE INDEX events_key ON events(event_key, seq);
+
+-- Dyads: for each event (key), every (source value, target value) pair of each of its
+-- reports, where a value is an actor's country, sector, org or name, pointing at the
+-- event's first report. One index range answers "events from A to B" already in result
+-- order (date, id), so a dyad's first page costs the same over a thousand or a million
+-- events. Kept by the store on every insert and re-code (src/sqlite.rs).
+CREATE TABLE event_dyads (
+    source    TEXT NOT NULL COLLATE NOCASE,
+    target    TEXT NOT NULL COLLATE NOCASE,
+    rep_date  TEXT NOT NULL,
+    rep_id    TEXT NOT NULL,
+    rep_seq   INTEGER NOT NULL,
+    event_key TEXT NOT NULL,
+    PRIMARY KEY (source, target, rep_date, rep_id)
+) WITHOUT ROWID;
+CREATE INDEX event_dyads_key ON event_dyads(event_key);
+
+-- Version 1 databases: their events get their dyads here.
+INSERT OR IGNORE INTO event_dyads (source, target, rep_date, rep_id, rep_seq, event_key)
+SELECT s.v, t.v, coalesce(e.date, ''), e.id, e.seq, e.event_key
+FROM events e
+JOIN (SELECT event_id, country AS v FROM event_actors WHERE role = 'source' AND country IS NOT NULL
+      UNION SELECT event_id, sector FROM event_actors WHERE role = 'source' AND sector IS NOT NULL
+      UNION SELECT event_id, org FROM event_actors WHERE role = 'source' AND org IS NOT NULL
+      UNION SELECT event_id, name FROM event_actors WHERE role = 'source' AND name IS NOT NULL) s ON s.event_id = e.id
+JOIN (SELECT event_id, country AS v FROM event_actors WHERE role = 'target' AND country IS NOT NULL
+      UNION SELECT event_id, sector FROM event_actors WHERE role = 'target' AND sector IS NOT NULL
+      UNION SELECT event_id, org FROM event_actors WHERE role = 'target' AND org IS NOT NULL
+      UNION SELECT event_id, name FROM event_actors WHERE role = 'target' AND name IS NOT NULL) t ON t.event_id = e.id;
+
+-- The text index is filled once per stored batch (one statement for all its events)
+-- instead of by a trigger per event: FTS5 flushes its pending terms at the end of every
+-- statement, and a flush per event cost more than the rest of storing. Deletes and
+-- updates still go through their triggers.
+DROP TRIGGER events_fts_insert;
