@@ -48,6 +48,12 @@ pub fn routes() -> axum::Router<Arc<AppState>> {
         .route("/code", get(code::form_page).post(code::submit))
         .route(APP_CSS_PATH, get(app_css))
         .route(APP_JS_PATH, get(app_js))
+        .fallback(not_found)
+}
+
+/// Any other path (the API answers its own under `/api/`): a 404 page.
+async fn not_found() -> Response {
+    common::error_page(StatusCode::NOT_FOUND, "Page not found", "", "There is no page at this address.")
 }
 
 /// Adds the security headers every answer of the dashboard carries.

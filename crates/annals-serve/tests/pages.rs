@@ -546,6 +546,12 @@ async fn unknown_documents_are_404_pages() {
     let answer = app.get("/documents/%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
     answer.page(StatusCode::NOT_FOUND);
     assert!(!answer.body.contains(XSS));
+    // Other paths are 404 pages too; the API keeps its JSON answers.
+    app.get("/no/such/page").await.page(StatusCode::NOT_FOUND);
+    app.get("/documents/").await.page(StatusCode::NOT_FOUND);
+    let api = app.get("/api/no-such-endpoint").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(api.header(header::CONTENT_TYPE).starts_with("application/json"), "{}", api.header(header::CONTENT_TYPE));
 }
 
 #[tokio::test]
@@ -744,4 +750,38 @@ async fn pages_mark_the_current_navigation_entry() {
             .collect();
         assert_eq!(marked, vec![current], "{uri}");
     }
+}
+
+#[tokio::test]
+async fn the_script_renders_the_apis_answer_with_text_nodes_only() {
+    // The script never turns data into markup.
+    let js = annals_serve::html::APP_JS;
+    for banned in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"] {
+        assert!(!js.contains(banned), "{banned}");
+    }
+    for needed in ["/api/code", "code-form", "code-result", "coded-event", "textContent", "createTextNode"] {
+        assert!(js.contains(needed), "{needed}");
+    }
+    // The API answers what the script reads: events with their sentence and spans, and places.
+    let app = app("api-contract");
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/code")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({"text": format!("{XSS} Israel struck militants in Gaza."), "date": "2024-05-01"})
+                .to_string(),
+        ))
+        .unwrap();
+    let answer = app.send(req).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    let events = value["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1);
+    for key in ["event", "sentence", "text", "source", "target", "trigger", "confidence"] {
+        assert!(events[0].get(key).is_some(), "{key}");
+    }
+    let places = value["places"].as_array().unwrap();
+    assert_eq!(places.len(), 1);
+    assert_eq!((places[0]["start"].as_u64(), places[0]["end"].as_u64()), (Some(53), Some(57)));
 }

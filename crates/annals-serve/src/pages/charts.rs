@@ -248,7 +248,9 @@ fn direction(events: &[Value], period: Period, periods: &[String]) -> Direction 
         match index.get(counts.period.as_str()) {
             Some(&i) => {
                 for (q, (_, values)) in QUADS.iter().zip(series.iter_mut()) {
-                    values[i] += counts.by_quad.get(*q).copied().unwrap_or(0);
+                    if let Some(v) = values.get_mut(i) {
+                        *v += counts.by_quad.get(*q).copied().unwrap_or(0);
+                    }
                 }
             }
             None => undrawn += counts.events,

@@ -308,8 +308,9 @@ pub(crate) fn filter_form_with(action: &str, filters: &Filters, hidden: &[(&str,
             _ => {
                 let extra = match field {
                     Field::Since | Field::Until => {
-                        " inputmode=\"numeric\" autocomplete=\"off\" pattern=\"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\" \
-                         title=\"A date: YYYY-MM-DD, YYYY-MM or YYYY\""
+                        // Plain text, checked by the server: a date input cannot take "2024-05",
+                        // and a numeric keypad has no hyphen on some phones.
+                        " autocomplete=\"off\" title=\"A date: YYYY-MM-DD, YYYY-MM or YYYY\""
                     }
                     Field::Text => " type=\"search\"",
                     _ => " autocomplete=\"off\"",
