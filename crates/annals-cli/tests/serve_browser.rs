@@ -124,7 +124,11 @@ async fn drive(base: &str, port: u16, profile: &Path) {
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let mut client = None;
     for _ in 0..50 {
-        match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
             Ok(c) => {
                 client = Some(c);
                 break;
@@ -180,7 +184,8 @@ async fn drive(base: &str, port: u16, profile: &Path) {
     c.goto(&format!("{base}/documents/hostile")).await.unwrap();
     let article = c.wait().for_element(Locator::Id("article")).await.unwrap();
     assert!(article.text().await.unwrap().contains("<script>alert(1)</script>"));
-    let scripts = c.execute("return document.querySelectorAll('#article script, h1 script').length", vec![]).await.unwrap();
+    let scripts =
+        c.execute("return document.querySelectorAll('#article script, h1 script').length", vec![]).await.unwrap();
     assert_eq!(scripts, serde_json::json!(0));
     // An alert that ran would be open now, and WebDriver would refuse the next command.
     assert!(c.get_alert_text().await.is_err(), "an alert is open: the script ran");
