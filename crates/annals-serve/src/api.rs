@@ -420,6 +420,11 @@ pub fn is_iso_date(s: &str) -> bool {
 pub fn cursor_of(event: &Value) -> String {
     let date = event.get("date").and_then(Value::as_str).unwrap_or("");
     let id = event.get("id").and_then(Value::as_str).unwrap_or("");
+    cursor_from(date, id)
+}
+
+/// The cursor after the event with this date ("" when undated) and id.
+pub fn cursor_from(date: &str, id: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json!([date, id]).to_string())
 }
 
@@ -455,14 +460,26 @@ async fn events(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> 
     let limit = p.count("limit", DEFAULT_LIMIT, state.config.max_limit)?;
     q.after = p.get("cursor").map(parse_cursor).transpose()?;
     q.limit = Some(limit + 1);
-    let mut rows = state.read(move |s| s.query(&q)).await?;
+    let mut rows = state.read(move |s| s.query_json(&q)).await?;
     let next = if rows.len() > limit {
         rows.truncate(limit);
-        rows.last().map(cursor_of)
+        rows.last().map(|e| cursor_from(&e.date, &e.id))
     } else {
         None
     };
-    ok(json!({ "events": rows, "next": next }))
+    // The stored answers are JSON already: the page is spliced from them, not re-encoded.
+    let mut body = String::with_capacity(rows.iter().map(|e| e.json.len() + 1).sum::<usize>() + 64);
+    body.push_str("{\"events\":[");
+    for (i, e) in rows.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&e.json);
+    }
+    body.push_str("],\"next\":");
+    body.push_str(&serde_json::to_string(&next).map_err(|_| ApiError::internal())?);
+    body.push('}');
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn event(State(state): State<Arc<AppState>>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult {

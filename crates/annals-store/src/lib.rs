@@ -56,6 +56,16 @@ pub struct DocumentView {
     pub events: Vec<serde_json::Value>,
 }
 
+/// One answered event as JSON text (what `query` parses), with the two fields that order
+/// results and make a page's cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventJson {
+    pub id: String,
+    /// The event's date, "" when undated.
+    pub date: String,
+    pub json: String,
+}
+
 /// How many rows the store holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {

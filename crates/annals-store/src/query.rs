@@ -240,58 +240,106 @@ pub(crate) fn event_sql(dialect: Dialect, q: &EventQuery) -> (String, Vec<Param>
     grouped(b, q.after.as_ref(), q.limit)
 }
 
-/// The statement for a query that asks only for a dyad (and perhaps a period, a cursor
-/// and a limit), answered from the `event_dyads` index in result order: its cost grows
-/// with the page, not with the store. None for any other query. SQLite only.
-pub(crate) fn dyad_sql(dialect: Dialect, q: &EventQuery) -> Option<(String, Vec<Param>)> {
-    let (a, b) = q.dyad.as_ref()?;
-    let only_dyad = q.source.is_none()
+/// The SQLite statement for a query: the stored answers of the matching events, in
+/// result order. Filters on what every report of an event shares (type, mode, date: they
+/// are part of the event key) read the answers' own indexes; a dyad-only query reads
+/// `event_dyads`; anything else finds the matching event keys first.
+pub(crate) fn sqlite_answer_sql(q: &EventQuery) -> (String, Vec<Param>) {
+    let shared_only = q.source.is_none()
         && q.target.is_none()
-        && q.event_type.is_none()
-        && q.mode.is_none()
+        && q.dyad.is_none()
         && q.place.is_none()
         && q.text.is_none();
-    if !only_dyad || dialect != Dialect::Sqlite {
-        return None;
+    let mut b = Builder::new(Dialect::Sqlite);
+    if let Some((a, t)) = q.dyad.as_ref().filter(|_| q.event_type.is_none() && q.mode.is_none()) {
+        if q.source.is_none() && q.target.is_none() && q.place.is_none() && q.text.is_none() {
+            let pa = b.bind(Param::Text(a.clone()));
+            let pt = b.bind(Param::Text(t.clone()));
+            b.push(&format!("SELECT rep_seq, rep_date, rep_id FROM event_dyads WHERE source = {pa} AND target = {pt}"));
+            if let Some(v) = &q.since {
+                let p = b.bind(Param::Text(v.clone()));
+                b.push(&format!(" AND rep_date >= {p}"));
+            }
+            if let Some(v) = &q.until {
+                // Undated events ("" here) never match a period, as below.
+                let p = b.bind(Param::Text(format!("{v}\u{10FFFF}")));
+                b.push(&format!(" AND rep_date <> '' AND rep_date <= {p}"));
+            }
+            if let Some((after_date, after_id)) = &q.after {
+                let pd = b.bind(Param::Text(after_date.clone()));
+                let pi = b.bind(Param::Text(after_id.clone()));
+                b.push(&format!(" AND (rep_date, rep_id) > ({pd}, {pi})"));
+            }
+            b.push(" ORDER BY rep_date, rep_id");
+            if let Some(limit) = q.limit {
+                let p = b.bind(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+                b.push(&format!(" LIMIT {p}"));
+            }
+            let page = std::mem::take(&mut b.sql);
+            b.push(&format!(
+                "WITH page AS ({page}) SELECT r.answer, r.id, p.rep_date FROM page p JOIN events r ON r.seq = p.rep_seq \
+                 ORDER BY p.rep_date, p.rep_id"
+            ));
+            return (b.sql, b.params);
+        }
     }
-    let mut b2 = Builder::new(dialect);
-    let pa = b2.bind(Param::Text(a.clone()));
-    let pb = b2.bind(Param::Text(b.clone()));
-    b2.push(&format!(
-        "SELECT rep_seq, rep_date, rep_id, event_key FROM event_dyads WHERE source = {pa} AND target = {pb}"
-    ));
-    if let Some(v) = &q.since {
-        let p = b2.bind(Param::Text(v.clone()));
-        b2.push(&format!(" AND rep_date >= {p}"));
-    }
-    if let Some(v) = &q.until {
-        // Undated events ("" here) never match a period, as in the general statement.
-        let p = b2.bind(Param::Text(format!("{v}\u{10FFFF}")));
-        b2.push(&format!(" AND rep_date <> '' AND rep_date <= {p}"));
+    b.push("SELECT r.answer, r.id, coalesce(r.date, '') FROM events r WHERE r.answer IS NOT NULL");
+    if shared_only {
+        if let Some(v) = &q.event_type {
+            let c = b.ci_eq("r.event", v);
+            b.push(&format!(" AND {c}"));
+        }
+        if let Some(v) = &q.mode {
+            let c = b.ci_eq("r.mode", v);
+            b.push(&format!(" AND {c}"));
+        }
+        if let Some(v) = &q.since {
+            let p = b.bind(Param::Text(v.clone()));
+            b.push(&format!(" AND r.date >= {p}"));
+        }
+        if let Some(v) = &q.until {
+            let p = b.bind(Param::Text(format!("{v}\u{10FFFF}")));
+            b.push(&format!(" AND r.date <= {p}"));
+        }
+    } else {
+        let outer = std::mem::take(&mut b.sql);
+        b.push("SELECT e.event_key FROM events e WHERE 1 = 1");
+        b.filters(q);
+        let keys = std::mem::take(&mut b.sql);
+        b.push(&format!("{outer} AND r.event_key IN ({keys})"));
     }
     if let Some((after_date, after_id)) = &q.after {
-        let pd = b2.bind(Param::Text(after_date.clone()));
-        let pi = b2.bind(Param::Text(after_id.clone()));
-        b2.push(&format!(" AND (rep_date, rep_id) > ({pd}, {pi})"));
+        let pd = b.bind(Param::Text(after_date.clone()));
+        let pi = b.bind(Param::Text(after_id.clone()));
+        b.push(&format!(" AND (coalesce(r.date, ''), r.id) > ({pd}, {pi})"));
     }
-    b2.push(" ORDER BY rep_date, rep_id");
+    b.push(" ORDER BY coalesce(r.date, ''), r.id");
     if let Some(limit) = q.limit {
-        let p = b2.bind(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
-        b2.push(&format!(" LIMIT {p}"));
+        let p = b.bind(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+        b.push(&format!(" LIMIT {p}"));
     }
-    let page = std::mem::take(&mut b2.sql);
-    b2.push(&format!(
-        "WITH page AS ({page}) \
-         SELECT r.record, r.id, \
-                (SELECT count(*) FROM events m WHERE m.event_key = p.event_key), \
-                (SELECT count(DISTINCT coalesce(x.source, x.id)) FROM events m JOIN documents x ON x.id = m.doc \
-                 WHERE m.event_key = p.event_key), \
-                (SELECT json_group_array(DISTINCT m.doc) FROM events m WHERE m.event_key = p.event_key), \
-                d.url, d.date \
-         FROM page p JOIN events r ON r.seq = p.rep_seq JOIN documents d ON d.id = r.doc \
-         ORDER BY p.rep_date, p.rep_id"
-    ));
-    Some((b2.sql, b2.params))
+    (b.sql, b.params)
+}
+
+/// Splices the query-time fields into a stored JSON record (an object): the answer of
+/// an event. `documents` must be a JSON array of strings, sorted.
+pub(crate) fn answer_json(
+    record: &str,
+    mentions: i64,
+    sources: i64,
+    documents: &str,
+    url: Option<&str>,
+    doc_date: Option<&str>,
+) -> String {
+    let body = record.trim_end();
+    let body = body.strip_suffix('}').unwrap_or(body);
+    let sep = if body.trim_end().ends_with('{') { "" } else { "," };
+    let s = |v: Option<&str>| serde_json::to_string(&v).unwrap_or_else(|_| "null".into());
+    format!(
+        "{body}{sep}\"mentions\":{mentions},\"sources\":{sources},\"documents\":{documents},\"url\":{},\"doc_date\":{}}}",
+        s(url),
+        s(doc_date)
+    )
 }
 
 /// The statement that answers the event one of whose reports has id `id`.

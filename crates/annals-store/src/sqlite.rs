@@ -16,8 +16,8 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use crate::dedup;
 use crate::error::{classify, Kind, StoreError};
 use crate::migrate::{self, Found, MigrateError, SCHEMA_VERSION, SQLITE_MIGRATIONS};
-use crate::query::{dyad_sql, event_by_id_sql, event_sql, grouped_value, Dialect, EventQuery, Param};
-use crate::{text_hash, Counts, DocumentView, StoredDocument};
+use crate::query::{answer_json, sqlite_answer_sql, EventQuery, Param};
+use crate::{text_hash, Counts, DocumentView, EventJson, StoredDocument};
 
 /// How long a statement waits for another process's lock before giving up.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -155,6 +155,8 @@ impl SqliteStore {
         // first event this batch stores on is this batch's: the text index takes them in
         // one statement at the end.
         let mut first_new_seq: Option<i64> = None;
+        // Events whose answer must be recomputed: re-coded, or reported again.
+        let mut recompute: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         let mut docs = 0;
         let mut events = 0;
         for (doc, records) in batch {
@@ -178,6 +180,7 @@ impl SqliteStore {
                 for key in &keys {
                     rebuild_dyads(&tx, key).map_err(err)?;
                 }
+                recompute.extend(keys);
             }
             let story = insert_document(&tx, doc, records.len()).map_err(err)?;
             for ev in records {
@@ -191,7 +194,27 @@ impl SqliteStore {
                 let json = serde_json::to_string(ev)
                     .map_err(|source| StoreError::Serialize { event: ev.id.clone(), source })?;
                 let key = dedup::event_key(&story, ev);
-                let seq = insert_event(&tx, ev, &json, &key)
+                // The first report of an event carries its answer; a later one makes the
+                // answer be recomputed at the end of the batch.
+                let known: Option<i64> = tx
+                    .prepare_cached("SELECT seq FROM events WHERE event_key = ?1 LIMIT 1")
+                    .and_then(|mut s| s.query_row([&key], |r| r.get(0)).optional())
+                    .map_err(err)?;
+                let answer = match known {
+                    Some(_) => {
+                        recompute.insert(key.clone());
+                        None
+                    }
+                    None => Some(answer_json(
+                        &json,
+                        1,
+                        1,
+                        &serde_json::to_string(&[&doc.id]).unwrap_or_else(|_| "[]".into()),
+                        doc.url.as_deref(),
+                        doc.date.as_deref(),
+                    )),
+                };
+                let seq = insert_event(&tx, ev, &json, &key, answer.as_deref())
                     .and_then(|seq| add_dyads(&tx, ev, &key).map(|()| seq))
                     .map_err(|source| match classify(&source) {
                         Kind::Other => StoreError::Event {
@@ -206,6 +229,9 @@ impl SqliteStore {
                 events += 1;
             }
             docs += 1;
+        }
+        for key in &recompute {
+            recompute_answer(&tx, key).map_err(err)?;
         }
         if let Some(first) = first_new_seq {
             tx.prepare_cached(
@@ -239,14 +265,41 @@ impl SqliteStore {
     /// The events that match `q`, by date, then id: each is the JSON record of its first
     /// report with `mentions`, `sources`, `documents`, `url` and `doc_date` added.
     pub fn query(&self, q: &EventQuery) -> Result<Vec<serde_json::Value>, StoreError> {
-        let (sql, params) = dyad_sql(Dialect::Sqlite, q).unwrap_or_else(|| event_sql(Dialect::Sqlite, q));
-        self.grouped(&sql, &params)
+        self.query_json(q)?
+            .into_iter()
+            .map(|EventJson { id, json, .. }| {
+                serde_json::from_str(&json).map_err(|source| StoreError::BadRecord {
+                    path: self.path.clone(),
+                    event: id,
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    /// The events that match `q` as [`SqliteStore::query`] gives them, as JSON text: the
+    /// stored answers, not parsed (the server sends them as they are).
+    pub fn query_json(&self, q: &EventQuery) -> Result<Vec<EventJson>, StoreError> {
+        let (sql, params) = sqlite_answer_sql(q);
+        self.answers(&sql, &params)
     }
 
     /// The event one of whose reports has this id, as [`SqliteStore::query`] gives it.
     pub fn event(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
-        let (sql, params) = event_by_id_sql(Dialect::Sqlite, id);
-        Ok(self.grouped(&sql, &params)?.into_iter().next())
+        let sql = "SELECT r.answer, r.id, coalesce(r.date, '') FROM events r
+                   WHERE r.answer IS NOT NULL AND r.event_key = (SELECT event_key FROM events WHERE id = ?1)";
+        let found = self.answers(sql, &[Param::Text(id.to_string())])?;
+        found
+            .into_iter()
+            .next()
+            .map(|EventJson { id, json, .. }| {
+                serde_json::from_str(&json).map_err(|source| StoreError::BadRecord {
+                    path: self.path.clone(),
+                    event: id,
+                    source,
+                })
+            })
+            .transpose()
     }
 
     /// A stored document with its text and the records of its own reports (by sentence,
@@ -299,7 +352,7 @@ impl SqliteStore {
         Ok(Some(DocumentView { doc, story, near_duplicates: copies, events }))
     }
 
-    fn grouped(&self, sql: &str, params: &[Param]) -> Result<Vec<serde_json::Value>, StoreError> {
+    fn answers(&self, sql: &str, params: &[Param]) -> Result<Vec<EventJson>, StoreError> {
         let values: Vec<rusqlite::types::Value> = params
             .iter()
             .map(|p| match p {
@@ -310,25 +363,10 @@ impl SqliteStore {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(values.iter()), |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                ))
+                Ok(EventJson { json: r.get(0)?, id: r.get(1)?, date: r.get(2)? })
             })
             .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (record, id, mentions, sources, documents, url, doc_date) = row.map_err(|e| self.err(e))?;
-            let value = grouped_value(&record, mentions, sources, &documents, url, doc_date)
-                .map_err(|source| StoreError::BadRecord { path: self.path.clone(), event: id, source })?;
-            out.push(value);
-        }
-        Ok(out)
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
     }
 
     fn err(&self, e: rusqlite::Error) -> StoreError {
@@ -368,6 +406,42 @@ fn open_failure(path: &Path, e: &rusqlite::Error) -> String {
     } else {
         e.to_string()
     }
+}
+
+/// Recomputes the answer of one event from its stored reports: the first report gets
+/// it, the others none; an event without reports left has none.
+fn recompute_answer(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE events SET answer = NULL WHERE event_key = ?1 AND answer IS NOT NULL")?
+        .execute([key])?;
+    let row = conn
+        .prepare_cached(
+            "SELECT r.seq, r.record,
+                    (SELECT count(*) FROM events m WHERE m.event_key = ?1),
+                    (SELECT count(DISTINCT coalesce(x.source, x.id)) FROM events m JOIN documents x ON x.id = m.doc
+                     WHERE m.event_key = ?1),
+                    (SELECT json_group_array(DISTINCT m.doc) FROM events m WHERE m.event_key = ?1),
+                    d.url, d.date
+             FROM events r JOIN documents d ON d.id = r.doc WHERE r.event_key = ?1 ORDER BY r.seq LIMIT 1",
+        )?
+        .query_row([key], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })
+        .optional()?;
+    let Some((seq, record, mentions, sources, documents, url, doc_date)) = row else { return Ok(()) };
+    let mut docs: Vec<String> = serde_json::from_str(&documents).unwrap_or_default();
+    docs.sort();
+    let docs = serde_json::to_string(&docs).unwrap_or_else(|_| "[]".into());
+    let answer = answer_json(&record, mentions, sources, &docs, url.as_deref(), doc_date.as_deref());
+    conn.prepare_cached("UPDATE events SET answer = ?1 WHERE seq = ?2")?.execute(params![answer, seq])?;
+    Ok(())
 }
 
 /// The values an actor filter can match: country, sector, org, name (without repeats,
@@ -509,12 +583,18 @@ fn insert_document(conn: &Connection, doc: &StoredDocument, n_events: usize) -> 
 }
 
 /// Stores one report and its actors; returns its row id (`seq`).
-fn insert_event(conn: &Connection, ev: &EventRecord, json: &str, key: &str) -> rusqlite::Result<i64> {
+fn insert_event(
+    conn: &Connection,
+    ev: &EventRecord,
+    json: &str,
+    key: &str,
+    answer: Option<&str>,
+) -> rusqlite::Result<i64> {
     let loc = ev.location.as_ref();
     conn.prepare_cached(
         "INSERT INTO events (id, doc, sentence, event, mode, quad, negated, confidence, date, date_precision,
-                             place, place_country, lat, lon, place_precision, text, \"trigger\", why, record, event_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                             place, place_country, lat, lon, place_precision, text, \"trigger\", why, record, event_key, answer)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         ev.id,
@@ -537,6 +617,7 @@ fn insert_event(conn: &Connection, ev: &EventRecord, json: &str, key: &str) -> r
         ev.why,
         json,
         key,
+        answer,
     ])?;
     let seq = conn.last_insert_rowid();
     let mut actor = conn.prepare_cached(

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use annals_events::EventRecord;
 
-use crate::{Counts, DocumentView, EventQuery, PgStore, SqliteStore, StoreError, StoredDocument};
+use crate::{Counts, DocumentView, EventJson, EventQuery, PgStore, SqliteStore, StoreError, StoredDocument};
 
 /// An open annals database.
 #[derive(Debug)]
@@ -85,6 +85,22 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.query(q),
             Store::Postgres(s) => s.query(q),
+        }
+    }
+
+    /// The events matching `q` as JSON text, unparsed (see [`SqliteStore::query_json`]).
+    pub fn query_json(&mut self, q: &EventQuery) -> Result<Vec<EventJson>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.query_json(q),
+            Store::Postgres(s) => Ok(s
+                .query(q)?
+                .into_iter()
+                .map(|v| EventJson {
+                    id: v.get("id").and_then(|x| x.as_str()).unwrap_or("").to_string(),
+                    date: v.get("date").and_then(|x| x.as_str()).unwrap_or("").to_string(),
+                    json: v.to_string(),
+                })
+                .collect()),
         }
     }
 

@@ -63,3 +63,18 @@ JOIN (SELECT event_id, country AS v FROM event_actors WHERE role = 'target' AND 
 -- statement, and a flush per event cost more than the rest of storing. Deletes and
 -- updates still go through their triggers.
 DROP TRIGGER events_fts_insert;
+
+-- Answers: the first report of each event carries the JSON that queries answer (its
+-- record with `mentions`, `sources`, `documents`, `url` and `doc_date`), kept by the
+-- store whenever a report of the event is added or removed; the other reports have
+-- none. A page of events is then one index range read (`events_answers*`), with no
+-- grouping at query time.
+ALTER TABLE events ADD COLUMN answer TEXT;
+UPDATE events SET answer = json_set(record,
+    '$.mentions', 1,
+    '$.sources', 1,
+    '$.documents', json_array(doc),
+    '$.url', (SELECT d.url FROM documents d WHERE d.id = events.doc),
+    '$.doc_date', (SELECT d.date FROM documents d WHERE d.id = events.doc));
+CREATE INDEX events_answers ON events(coalesce(date, ''), id) WHERE answer IS NOT NULL;
+CREATE INDEX events_answers_type ON events(event, coalesce(date, ''), id) WHERE answer IS NOT NULL;
