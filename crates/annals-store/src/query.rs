@@ -242,46 +242,56 @@ pub(crate) fn event_sql(dialect: Dialect, q: &EventQuery) -> (String, Vec<Param>
 
 /// The SQLite statement for a query: the stored answers of the matching events, in
 /// result order. Filters on what every report of an event shares (type, mode, date: they
-/// are part of the event key) read the answers' own indexes; a dyad-only query reads
-/// `event_dyads`; anything else finds the matching event keys first.
+/// are part of the event key) read the answers' own indexes; a query for one dyad, one
+/// source or one target reads `event_dyads` or `event_roles`; anything else finds the
+/// matching event keys first.
 pub(crate) fn sqlite_answer_sql(q: &EventQuery) -> (String, Vec<Param>) {
-    let shared_only = q.source.is_none()
-        && q.target.is_none()
-        && q.dyad.is_none()
-        && q.place.is_none()
-        && q.text.is_none();
+    let shared_only =
+        q.source.is_none() && q.target.is_none() && q.dyad.is_none() && q.place.is_none() && q.text.is_none();
     let mut b = Builder::new(Dialect::Sqlite);
-    if let Some((a, t)) = q.dyad.as_ref().filter(|_| q.event_type.is_none() && q.mode.is_none()) {
-        if q.source.is_none() && q.target.is_none() && q.place.is_none() && q.text.is_none() {
-            let pa = b.bind(Param::Text(a.clone()));
-            let pt = b.bind(Param::Text(t.clone()));
-            b.push(&format!("SELECT rep_seq, rep_date, rep_id FROM event_dyads WHERE source = {pa} AND target = {pt}"));
-            if let Some(v) = &q.since {
-                let p = b.bind(Param::Text(v.clone()));
-                b.push(&format!(" AND rep_date >= {p}"));
-            }
-            if let Some(v) = &q.until {
-                // Undated events ("" here) never match a period, as below.
-                let p = b.bind(Param::Text(format!("{v}\u{10FFFF}")));
-                b.push(&format!(" AND rep_date <> '' AND rep_date <= {p}"));
-            }
-            if let Some((after_date, after_id)) = &q.after {
-                let pd = b.bind(Param::Text(after_date.clone()));
-                let pi = b.bind(Param::Text(after_id.clone()));
-                b.push(&format!(" AND (rep_date, rep_id) > ({pd}, {pi})"));
-            }
-            b.push(" ORDER BY rep_date, rep_id");
-            if let Some(limit) = q.limit {
-                let p = b.bind(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
-                b.push(&format!(" LIMIT {p}"));
-            }
-            let page = std::mem::take(&mut b.sql);
-            b.push(&format!(
-                "WITH page AS ({page}) SELECT r.answer, r.id, p.rep_date FROM page p JOIN events r ON r.seq = p.rep_seq \
-                 ORDER BY p.rep_date, p.rep_id"
-            ));
-            return (b.sql, b.params);
+    // Actor-only queries (one dyad, or one source, or one target; a period allowed) read
+    // their index in result order.
+    let no_other = q.event_type.is_none() && q.mode.is_none() && q.place.is_none() && q.text.is_none();
+    let indexed: Option<(&str, Vec<(&str, &String)>)> = match (&q.dyad, &q.source, &q.target) {
+        (Some((a, t)), None, None) if no_other => Some(("event_dyads", vec![("source", a), ("target", t)])),
+        (None, Some(v), None) if no_other => Some(("event_roles", vec![("value", v)])),
+        (None, None, Some(v)) if no_other => Some(("event_roles", vec![("value", v)])),
+        _ => None,
+    };
+    if let Some((table, conds)) = indexed {
+        b.push(&format!("SELECT rep_seq, rep_date, rep_id FROM {table} WHERE 1 = 1"));
+        if table == "event_roles" {
+            b.push(if q.source.is_some() { " AND role = 'source'" } else { " AND role = 'target'" });
         }
+        for (column, value) in conds {
+            let p = b.bind(Param::Text(value.clone()));
+            b.push(&format!(" AND {column} = {p}"));
+        }
+        if let Some(v) = &q.since {
+            let p = b.bind(Param::Text(v.clone()));
+            b.push(&format!(" AND rep_date >= {p}"));
+        }
+        if let Some(v) = &q.until {
+            // Undated events ("" here) never match a period, as below.
+            let p = b.bind(Param::Text(format!("{v}\u{10FFFF}")));
+            b.push(&format!(" AND rep_date <> '' AND rep_date <= {p}"));
+        }
+        if let Some((after_date, after_id)) = &q.after {
+            let pd = b.bind(Param::Text(after_date.clone()));
+            let pi = b.bind(Param::Text(after_id.clone()));
+            b.push(&format!(" AND (rep_date, rep_id) > ({pd}, {pi})"));
+        }
+        b.push(" ORDER BY rep_date, rep_id");
+        if let Some(limit) = q.limit {
+            let p = b.bind(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+            b.push(&format!(" LIMIT {p}"));
+        }
+        let page = std::mem::take(&mut b.sql);
+        b.push(&format!(
+            "WITH page AS ({page}) SELECT r.answer, r.id, p.rep_date FROM page p JOIN events r ON r.seq = p.rep_seq \
+             ORDER BY p.rep_date, p.rep_id"
+        ));
+        return (b.sql, b.params);
     }
     b.push("SELECT r.answer, r.id, coalesce(r.date, '') FROM events r WHERE r.answer IS NOT NULL");
     if shared_only {

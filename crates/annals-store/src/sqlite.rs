@@ -458,18 +458,28 @@ fn actor_values(actors: &[ActorRecord]) -> Vec<&str> {
     out
 }
 
-/// Adds the dyads of a just-inserted report, pointing at its event's first report.
+/// Adds the dyads and roles of a just-inserted report, pointing at its event's first
+/// report.
 fn add_dyads(conn: &Connection, ev: &EventRecord, key: &str) -> rusqlite::Result<()> {
     add_dyad_values(conn, &actor_values(&ev.source), &actor_values(&ev.target), key)
 }
 
 fn add_dyad_values(conn: &Connection, sources: &[&str], targets: &[&str], key: &str) -> rusqlite::Result<()> {
-    if sources.is_empty() || targets.is_empty() {
+    if sources.is_empty() && targets.is_empty() {
         return Ok(());
     }
     let (rep_seq, rep_date, rep_id): (i64, String, String) = conn
         .prepare_cached("SELECT seq, coalesce(date, ''), id FROM events WHERE event_key = ?1 ORDER BY seq LIMIT 1")?
         .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let mut role = conn.prepare_cached(
+        "INSERT OR IGNORE INTO event_roles (role, value, rep_date, rep_id, rep_seq, event_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (name, values) in [("source", sources), ("target", targets)] {
+        for v in values {
+            role.execute(params![name, v, rep_date, rep_id, rep_seq, key])?;
+        }
+    }
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO event_dyads (source, target, rep_date, rep_id, rep_seq, event_key)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -486,6 +496,7 @@ fn add_dyad_values(conn: &Connection, sources: &[&str], targets: &[&str], key: &
 /// some, perhaps its first).
 fn rebuild_dyads(conn: &Connection, key: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM event_dyads WHERE event_key = ?1")?.execute([key])?;
+    conn.prepare_cached("DELETE FROM event_roles WHERE event_key = ?1")?.execute([key])?;
     let records: Vec<String> = conn
         .prepare_cached("SELECT record FROM events WHERE event_key = ?1 ORDER BY seq")?
         .query_map([key], |r| r.get(0))?

@@ -78,3 +78,25 @@ UPDATE events SET answer = json_set(record,
     '$.doc_date', (SELECT d.date FROM documents d WHERE d.id = events.doc));
 CREATE INDEX events_answers ON events(coalesce(date, ''), id) WHERE answer IS NOT NULL;
 CREATE INDEX events_answers_type ON events(event, coalesce(date, ''), id) WHERE answer IS NOT NULL;
+
+-- Roles: like `event_dyads`, for one side: every source value and every target value of
+-- each event, pointing at its first report, in result order. Answers `--source X` and
+-- `--target X` alone by one index range.
+CREATE TABLE event_roles (
+    role      TEXT NOT NULL CHECK (role IN ('source', 'target')),
+    value     TEXT NOT NULL COLLATE NOCASE,
+    rep_date  TEXT NOT NULL,
+    rep_id    TEXT NOT NULL,
+    rep_seq   INTEGER NOT NULL,
+    event_key TEXT NOT NULL,
+    PRIMARY KEY (role, value, rep_date, rep_id)
+) WITHOUT ROWID;
+CREATE INDEX event_roles_key ON event_roles(event_key);
+
+INSERT OR IGNORE INTO event_roles (role, value, rep_date, rep_id, rep_seq, event_key)
+SELECT a.role, a.v, coalesce(e.date, ''), e.id, e.seq, e.event_key
+FROM events e
+JOIN (SELECT event_id, role, country AS v FROM event_actors WHERE country IS NOT NULL
+      UNION SELECT event_id, role, sector FROM event_actors WHERE sector IS NOT NULL
+      UNION SELECT event_id, role, org FROM event_actors WHERE org IS NOT NULL
+      UNION SELECT event_id, role, name FROM event_actors WHERE name IS NOT NULL) a ON a.event_id = e.id;
