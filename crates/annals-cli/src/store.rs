@@ -34,7 +34,7 @@ pub struct IngestArgs {
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
     /// Documents per transaction: an interrupted ingest loses at most one batch of work.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value_t = 256)]
     pub batch: usize,
     /// Documents longer than this many bytes of text are skipped with a warning.
     #[arg(long, value_name = "BYTES", default_value_t = 8 << 20)]

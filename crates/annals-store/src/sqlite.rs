@@ -57,6 +57,13 @@ impl SqliteStore {
         let _mode: String =
             store.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| store.err(e))?;
         store.conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| store.err(e))?;
+        // A writer touches pages all over the indexes (event keys and ids are hashes):
+        // 64 MB of page cache instead of 2 MB keeps them in memory between batches, and
+        // checkpointing every 64 MB of log instead of 4 MB writes each page back less
+        // often. (Measured: 4,500 synthetic stories went from 390,000 page reads and
+        // 510,000 page writes to 33,000 and 259,000.)
+        store.conn.pragma_update(None, "cache_size", -65_536).map_err(|e| store.err(e))?;
+        store.conn.pragma_update(None, "wal_autocheckpoint", 16_384).map_err(|e| store.err(e))?;
         if let Found::Version(SCHEMA_VERSION) = migrate::current(&store.conn).map_err(|e| store.err(e))? {
             return Ok(store);
         }
