@@ -203,10 +203,7 @@ impl SqliteStore {
                 let key = dedup::event_key(&story, ev);
                 // The first report of an event carries its answer; a later one makes the
                 // answer be recomputed at the end of the batch.
-                let known: Option<i64> = tx
-                    .prepare_cached("SELECT seq FROM events WHERE event_key = ?1 LIMIT 1")
-                    .and_then(|mut s| s.query_row([&key], |r| r.get(0)).optional())
-                    .map_err(err)?;
+                let known = first_report(&tx, &key).map_err(err)?;
                 let answer = match known {
                     Some(_) => {
                         recompute.insert(key.clone());
@@ -222,7 +219,12 @@ impl SqliteStore {
                     )),
                 };
                 let seq = insert_event(&tx, ev, &json, &key, answer.as_deref())
-                    .and_then(|seq| add_dyads(&tx, ev, &key).map(|()| seq))
+                    .and_then(|seq| {
+                        // A new event is its own first report.
+                        let rep =
+                            known.clone().unwrap_or_else(|| (seq, ev.date.clone().unwrap_or_default(), ev.id.clone()));
+                        add_dyads(&tx, ev, &key, &rep).map(|()| seq)
+                    })
                     .map_err(|source| match classify(&source) {
                         Kind::Other => StoreError::Event {
                             path: path.clone(),
@@ -467,17 +469,30 @@ fn actor_values(actors: &[ActorRecord]) -> Vec<&str> {
 
 /// Adds the dyads and roles of a just-inserted report, pointing at its event's first
 /// report.
-fn add_dyads(conn: &Connection, ev: &EventRecord, key: &str) -> rusqlite::Result<()> {
-    add_dyad_values(conn, &actor_values(&ev.source), &actor_values(&ev.target), key)
+fn add_dyads(conn: &Connection, ev: &EventRecord, key: &str, rep: &FirstReport) -> rusqlite::Result<()> {
+    add_dyad_values(conn, &actor_values(&ev.source), &actor_values(&ev.target), key, rep)
 }
 
-fn add_dyad_values(conn: &Connection, sources: &[&str], targets: &[&str], key: &str) -> rusqlite::Result<()> {
+/// The (seq, date or "", id) of an event's first report.
+type FirstReport = (i64, String, String);
+
+/// The first stored report of the event with this key, if any.
+fn first_report(conn: &Connection, key: &str) -> rusqlite::Result<Option<FirstReport>> {
+    conn.prepare_cached("SELECT seq, coalesce(date, ''), id FROM events WHERE event_key = ?1 ORDER BY seq LIMIT 1")?
+        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()
+}
+
+fn add_dyad_values(
+    conn: &Connection,
+    sources: &[&str],
+    targets: &[&str],
+    key: &str,
+    (rep_seq, rep_date, rep_id): &FirstReport,
+) -> rusqlite::Result<()> {
     if sources.is_empty() && targets.is_empty() {
         return Ok(());
     }
-    let (rep_seq, rep_date, rep_id): (i64, String, String) = conn
-        .prepare_cached("SELECT seq, coalesce(date, ''), id FROM events WHERE event_key = ?1 ORDER BY seq LIMIT 1")?
-        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let mut role = conn.prepare_cached(
         "INSERT OR IGNORE INTO event_roles (role, value, rep_date, rep_id, rep_seq, event_key)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -504,6 +519,7 @@ fn add_dyad_values(conn: &Connection, sources: &[&str], targets: &[&str], key: &
 fn rebuild_dyads(conn: &Connection, key: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM event_dyads WHERE event_key = ?1")?.execute([key])?;
     conn.prepare_cached("DELETE FROM event_roles WHERE event_key = ?1")?.execute([key])?;
+    let Some(rep) = first_report(conn, key)? else { return Ok(()) };
     let records: Vec<String> = conn
         .prepare_cached("SELECT record FROM events WHERE event_key = ?1 ORDER BY seq")?
         .query_map([key], |r| r.get(0))?
@@ -527,7 +543,7 @@ fn rebuild_dyads(conn: &Connection, key: &str) -> rusqlite::Result<()> {
         let (sources, targets) = (values("source"), values("target"));
         let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
         let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
-        add_dyad_values(conn, &sources, &targets, key)?;
+        add_dyad_values(conn, &sources, &targets, key, &rep)?;
     }
     Ok(())
 }
