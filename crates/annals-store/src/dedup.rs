@@ -106,6 +106,23 @@ pub fn near_duplicates(a: &Signature, b: &Signature) -> bool {
     similarity(a, b) >= NEAR_DUPLICATE_JACCARD
 }
 
+/// The closest stored near-duplicate found so far: (similarity, storage order, story).
+pub type Closest = Option<(f64, i64, String)>;
+
+/// Weighs one stored candidate (its signature bytes, its storage order, its story) for a
+/// new document's signature: a near-duplicate replaces `best` when it is more similar,
+/// or as similar and stored earlier. Both backends choose a story this way.
+pub fn weigh(best: &mut Closest, sig: &Signature, other: Option<&[u8]>, order: i64, story: String) {
+    let Some(other) = other.and_then(from_bytes) else { return };
+    let sim = similarity(sig, &other);
+    if sim < NEAR_DUPLICATE_JACCARD {
+        return;
+    }
+    if best.as_ref().is_none_or(|b| sim > b.0 || (sim == b.0 && order < b.1)) {
+        *best = Some((sim, order, story));
+    }
+}
+
 /// The band hashes of a signature, as (band number, value) for the lookup table.
 pub fn bands(sig: &Signature) -> [(i64, i64); BANDS] {
     let mut out = [(0, 0); BANDS];

@@ -565,20 +565,13 @@ fn insert_document(
     let sig = dedup::signature(&doc.text);
     let mut story = id.clone();
     if let Some(sig) = &sig {
-        let mut best: Option<(f64, i64, String)> = None;
+        let mut best: dedup::Closest = None;
         for (band, value) in dedup::bands(sig) {
             for row in tx.query(&st.find_bands, &[&band, &value])? {
                 let seq: i64 = row.try_get(0)?;
                 let other: Option<Vec<u8>> = row.try_get(1)?;
                 let other_story: String = row.try_get(2)?;
-                let Some(other) = other.as_deref().and_then(dedup::from_bytes) else { continue };
-                let sim = dedup::similarity(sig, &other);
-                if sim < dedup::NEAR_DUPLICATE_JACCARD {
-                    continue;
-                }
-                if best.as_ref().is_none_or(|b| sim > b.0 || (sim == b.0 && seq < b.1)) {
-                    best = Some((sim, seq, other_story));
-                }
+                dedup::weigh(&mut best, sig, other.as_deref(), seq, other_story);
             }
         }
         if let Some((_, _, s)) = best {

@@ -565,7 +565,7 @@ fn insert_document(conn: &Connection, doc: &StoredDocument, n_events: usize) -> 
     let mut story = doc.id.clone();
     if let Some(sig) = &sig {
         // The most similar stored near-duplicate; the first stored among equals.
-        let mut best: Option<(f64, i64, String)> = None;
+        let mut best: dedup::Closest = None;
         let mut find = conn.prepare_cached(
             "SELECT d.rowid, d.minhash, coalesce(d.story, d.id) FROM document_bands b JOIN documents d ON d.id = b.doc
              WHERE b.band = ?1 AND b.value = ?2",
@@ -576,14 +576,7 @@ fn insert_document(conn: &Connection, doc: &StoredDocument, n_events: usize) -> 
             })?;
             for row in rows {
                 let (rowid, other, other_story) = row?;
-                let Some(other) = other.as_deref().and_then(dedup::from_bytes) else { continue };
-                let sim = dedup::similarity(sig, &other);
-                if sim < dedup::NEAR_DUPLICATE_JACCARD {
-                    continue;
-                }
-                if best.as_ref().is_none_or(|b| sim > b.0 || (sim == b.0 && rowid < b.1)) {
-                    best = Some((sim, rowid, other_story));
-                }
+                dedup::weigh(&mut best, sig, other.as_deref(), rowid, other_story);
             }
         }
         if let Some((_, _, s)) = best {
