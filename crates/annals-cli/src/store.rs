@@ -10,7 +10,7 @@ use crate::actor::LexiconArgs;
 use crate::ModelArgs;
 use annals_actors::{Date, Precision};
 use annals_store::stats::Period;
-use annals_store::{export, EventQuery, Store, StoredDocument};
+use annals_store::{export, EventQuery, PreparedDocument, Store, StoredDocument};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::io::Write;
@@ -101,7 +101,9 @@ pub fn run_ingest(a: &IngestArgs) -> Result<()> {
     let bar = ingest_bar(todo.len() as u64);
     // Coding (all cores, one batch at a time) and storing (one transaction per batch, on
     // its own thread) overlap: the next batch is coded while the last one is written.
-    type Batch = Vec<(StoredDocument, Vec<annals_events::EventRecord>)>;
+    // Preparing a document for the store (its MinHash, its records' JSON) is part of the
+    // parallel work; the writer only writes.
+    type Batch = Vec<PreparedDocument>;
     let (store, added, stored_events) = std::thread::scope(|scope| -> Result<(Store, usize, usize)> {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
         let writer_bar = bar.clone();
@@ -109,8 +111,9 @@ pub fn run_ingest(a: &IngestArgs) -> Result<()> {
         let writer = scope.spawn(move || -> Result<(Store, usize, usize)> {
             let (mut added, mut stored_events) = (0usize, 0usize);
             for batch in receiver {
-                let (docs_added, events_added) =
-                    store.ingest_batch(&batch, recode).with_context(|| format!("cannot store a batch in {label}"))?;
+                let (docs_added, events_added) = store
+                    .ingest_prepared(&batch, recode)
+                    .with_context(|| format!("cannot store a batch in {label}"))?;
                 added += docs_added;
                 stored_events += events_added;
                 writer_bar.inc(batch.len() as u64);
@@ -119,7 +122,7 @@ pub fn run_ingest(a: &IngestArgs) -> Result<()> {
             Ok((store, added, stored_events))
         });
         for chunk in todo.chunks(a.batch) {
-            let batch: Batch = chunk
+            let batch: Result<Batch> = chunk
                 .par_iter()
                 .map(|d| {
                     let date = d
@@ -138,9 +141,11 @@ pub fn run_ingest(a: &IngestArgs) -> Result<()> {
                         url: d.url.clone(),
                         source: d.source.clone(),
                     };
-                    (doc, records)
+                    PreparedDocument::new(doc, records)
+                        .with_context(|| format!("{}: cannot store document {}", d.origin, d.id))
                 })
                 .collect();
+            let batch = batch?;
             // The writer has stopped only on an error, which join() reports.
             if sender.send(batch).is_err() {
                 break;

@@ -56,26 +56,7 @@ pub type Signature = [u64; SIGNATURE_LEN];
 
 /// The MinHash signature of a text, or `None` when it has fewer than [`MIN_WORDS`] words.
 pub fn signature(text: &str) -> Option<Signature> {
-    // One hash per word (lowercased letters and digits), without allocating the words.
-    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    let mut in_word = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                let mut buf = [0u8; 4];
-                h = fnv1a(l.encode_utf8(&mut buf).as_bytes(), h);
-            }
-            in_word = true;
-        } else if in_word {
-            words.push(h);
-            h = 0xcbf2_9ce4_8422_2325;
-            in_word = false;
-        }
-    }
-    if in_word {
-        words.push(h);
-    }
+    let words = word_hashes(text);
     if words.len() < MIN_WORDS {
         return None;
     }
@@ -94,6 +75,54 @@ pub fn signature(text: &str) -> Option<Signature> {
         }
     }
     Some(sig)
+}
+
+/// The FNV-1a hash of each word of a text: runs of letters and digits, lowercased.
+fn word_hashes(text: &str) -> Vec<u64> {
+    // One hash per word (lowercased letters and digits), without allocating the words.
+    // ASCII bytes take a fast path; any other character is decoded and lowercased, which
+    // gives the same hashes (an ASCII character lowercases to one ASCII byte).
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut in_word = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let alphanumeric = if b.is_ascii() {
+            i += 1;
+            if b.is_ascii_alphanumeric() {
+                h = fnv1a(&[b.to_ascii_lowercase()], h);
+                true
+            } else {
+                false
+            }
+        } else {
+            // `i` is at a character boundary: ASCII bytes never occur inside a character.
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { break };
+            i += c.len_utf8();
+            if c.is_alphanumeric() {
+                for l in c.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    h = fnv1a(l.encode_utf8(&mut buf).as_bytes(), h);
+                }
+                true
+            } else {
+                false
+            }
+        };
+        if alphanumeric {
+            in_word = true;
+        } else if in_word {
+            words.push(h);
+            h = 0xcbf2_9ce4_8422_2325;
+            in_word = false;
+        }
+    }
+    if in_word {
+        words.push(h);
+    }
+    words
 }
 
 /// The estimated Jaccard similarity of two signatures.
@@ -235,6 +264,44 @@ mod tests {
         let half: String = STORY.chars().take(STORY.len() / 2).collect();
         let h = signature(&half).unwrap_or(a);
         assert!(!near_duplicates(&a, &h), "similarity {}", similarity(&a, &h));
+    }
+
+    /// Words hashed character by character, as before the ASCII fast path.
+    fn word_hashes_by_char(text: &str) -> Vec<u64> {
+        let mut words = Vec::new();
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        let mut in_word = false;
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                for l in c.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    h = fnv1a(l.encode_utf8(&mut buf).as_bytes(), h);
+                }
+                in_word = true;
+            } else if in_word {
+                words.push(h);
+                h = 0xcbf2_9ce4_8422_2325;
+                in_word = false;
+            }
+        }
+        if in_word {
+            words.push(h);
+        }
+        words
+    }
+
+    #[test]
+    fn the_ascii_fast_path_hashes_words_as_characters_do() {
+        for text in [
+            STORY,
+            "",
+            "x",
+            "Ünïcödé wörds, İstanbul and ΣΊΣΥΦΟΣ: 東京 2024年; naïve café—“quoted” 🙂 end",
+            "tail without separator İ",
+            "ÀB12cd\u{0301}e\tTAB\r\nline ǅungla ﬁne ß Σ",
+        ] {
+            assert_eq!(word_hashes(text), word_hashes_by_char(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -45,6 +45,47 @@ pub struct StoredDocument {
     pub source: Option<String>,
 }
 
+/// A coded document ready to store: the document, its event records, and what storing
+/// them computes from them (the MinHash signature and hash of the text, each record's
+/// JSON). [`PreparedDocument::new`] is pure CPU work, so `annals ingest` runs it on the
+/// coding threads, in parallel, and the single writer only writes.
+#[derive(Debug, Clone)]
+pub struct PreparedDocument {
+    pub doc: StoredDocument,
+    pub events: Vec<annals_events::EventRecord>,
+    pub(crate) signature: Option<dedup::Signature>,
+    pub(crate) text_hash: String,
+    /// The JSON of each record of `events`, in order.
+    pub(crate) records: Vec<String>,
+}
+
+impl PreparedDocument {
+    /// Prepares a document and its events for storing. Fails only when a record cannot
+    /// be serialized (a non-finite confidence, say), naming the event.
+    pub fn new(doc: StoredDocument, events: Vec<annals_events::EventRecord>) -> Result<PreparedDocument, StoreError> {
+        let records = events
+            .iter()
+            .map(|ev| {
+                serde_json::to_string(ev).map_err(|source| StoreError::Serialize { event: ev.id.clone(), source })
+            })
+            .collect::<Result<Vec<String>, StoreError>>()?;
+        Ok(PreparedDocument {
+            signature: dedup::signature(&doc.text),
+            text_hash: text_hash(&doc.text),
+            doc,
+            events,
+            records,
+        })
+    }
+
+    /// Prepares each (document, events) pair of a batch.
+    pub fn batch(
+        batch: &[(StoredDocument, Vec<annals_events::EventRecord>)],
+    ) -> Result<Vec<PreparedDocument>, StoreError> {
+        batch.iter().map(|(doc, events)| PreparedDocument::new(doc.clone(), events.clone())).collect()
+    }
+}
+
 /// A stored document as the dashboard shows it: its text, its story (the first stored
 /// document of its near-duplicate group), the other documents of that story, and the
 /// JSON records of the event reports coded from it.

@@ -30,7 +30,7 @@ use crate::dedup;
 use crate::error::{classify_pg, pg_message, Kind, PgFailure, StoreError};
 use crate::migrate::{self, Found, MigrateError, POSTGRES_MIGRATIONS, SCHEMA_VERSION};
 use crate::query::{event_by_id_sql, event_sql, grouped_value, plain_words, Dialect, EventQuery, Param};
-use crate::{text_hash, Counts, DocumentView, StoredDocument, DEFAULT_BUSY_TIMEOUT};
+use crate::{Counts, DocumentView, PreparedDocument, StoredDocument, DEFAULT_BUSY_TIMEOUT};
 
 /// How long a connection attempt may take when the URL does not say (`connect_timeout`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -176,6 +176,11 @@ impl PgStore {
         batch: &[(StoredDocument, Vec<EventRecord>)],
         replace: bool,
     ) -> Result<(usize, usize), StoreError> {
+        self.ingest_prepared(&PreparedDocument::batch(batch)?, replace)
+    }
+
+    /// [`PgStore::ingest_batch`] for documents already prepared (on other threads).
+    pub fn ingest_prepared(&mut self, batch: &[PreparedDocument], replace: bool) -> Result<(usize, usize), StoreError> {
         if self.read_only {
             return Err(StoreError::ReadOnly { path: self.url.clone().into() });
         }
@@ -191,7 +196,8 @@ impl PgStore {
         let st = IngestStatements::prepare(&mut tx).map_err(err)?;
         let mut docs = 0;
         let mut events = 0;
-        for (doc, records) in batch {
+        for prepared in batch {
+            let doc = &prepared.doc;
             let id = pg_text(&doc.id);
             if tx.query_opt(&st.has_document, &[&id]).map_err(err)?.is_some() {
                 if !replace {
@@ -200,8 +206,8 @@ impl PgStore {
                 tx.execute(&st.delete_events, &[&id]).map_err(err)?;
                 tx.execute(&st.delete_document, &[&id]).map_err(err)?;
             }
-            let story = insert_document(&mut tx, &st, doc, records.len()).map_err(err)?;
-            for ev in records {
+            let story = insert_document(&mut tx, &st, prepared).map_err(err)?;
+            for (ev, json) in prepared.events.iter().zip(&prepared.records) {
                 if ev.doc != doc.id {
                     return Err(StoreError::WrongDocument {
                         event: ev.id.clone(),
@@ -209,9 +215,7 @@ impl PgStore {
                         expected: doc.id.clone(),
                     });
                 }
-                let json = serde_json::to_string(ev)
-                    .map_err(|source| StoreError::Serialize { event: ev.id.clone(), source })?;
-                insert_event(&mut tx, &st, ev, &json, &dedup::event_key(&story, ev)).map_err(
+                insert_event(&mut tx, &st, ev, json, &dedup::event_key(&story, ev)).map_err(
                     |source| match classify_pg(&source) {
                         Kind::Other if !source.is_closed() => StoreError::Event {
                             path: url.clone().into(),
@@ -558,11 +562,11 @@ impl IngestStatements {
 fn insert_document(
     tx: &mut Transaction<'_>,
     st: &IngestStatements,
-    doc: &StoredDocument,
-    n_events: usize,
+    prepared: &PreparedDocument,
 ) -> Result<String, postgres::Error> {
+    let doc = &prepared.doc;
     let id = pg_text(&doc.id);
-    let sig = dedup::signature(&doc.text);
+    let sig = prepared.signature;
     let mut story = id.clone();
     if let Some(sig) = &sig {
         let mut best: dedup::Closest = None;
@@ -582,12 +586,12 @@ fn insert_document(
         &st.insert_document,
         &[
             &id,
-            &text_hash(&doc.text),
+            &prepared.text_hash,
             &opt(doc.date.as_deref()),
             &opt(doc.title.as_deref()),
             &opt(doc.url.as_deref()),
             &opt(doc.source.as_deref()),
-            &int(n_events),
+            &int(prepared.events.len()),
             &pg_text(&doc.text),
             &sig.as_ref().map(dedup::to_bytes),
             &story,

@@ -17,7 +17,7 @@ use crate::dedup;
 use crate::error::{classify, Kind, StoreError};
 use crate::migrate::{self, Found, MigrateError, SCHEMA_VERSION, SQLITE_MIGRATIONS};
 use crate::query::{answer_json, sqlite_answer_sql, EventQuery, Param};
-use crate::{text_hash, Counts, DocumentView, EventJson, StoredDocument};
+use crate::{Counts, DocumentView, EventJson, PreparedDocument, StoredDocument};
 
 /// How long a statement waits for another process's lock before giving up.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -154,6 +154,11 @@ impl SqliteStore {
         batch: &[(StoredDocument, Vec<EventRecord>)],
         replace: bool,
     ) -> Result<(usize, usize), StoreError> {
+        self.ingest_prepared(&PreparedDocument::batch(batch)?, replace)
+    }
+
+    /// [`SqliteStore::ingest_batch`] for documents already prepared (on other threads).
+    pub fn ingest_prepared(&mut self, batch: &[PreparedDocument], replace: bool) -> Result<(usize, usize), StoreError> {
         let path = self.path.clone();
         let waited = self.busy_timeout;
         let err = |e: rusqlite::Error| map_err(&path, waited, e);
@@ -166,78 +171,96 @@ impl SqliteStore {
         let mut recompute: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         let mut docs = 0;
         let mut events = 0;
-        for (doc, records) in batch {
-            if has_document(&tx, &doc.id).map_err(err)? {
-                if !replace {
-                    continue;
-                }
-                // The keys of the document's events: their dyads are rebuilt without it.
-                let keys: Vec<String> = tx
-                    .prepare_cached("SELECT DISTINCT event_key FROM events WHERE doc = ?1 AND event_key IS NOT NULL")
-                    .and_then(|mut s| s.query_map([&doc.id], |r| r.get(0))?.collect())
-                    .map_err(err)?;
-                // Events first: their delete trigger keeps the text index in step (the cascade from
-                // `documents` would fire it too; explicit is clearer).
-                tx.prepare_cached("DELETE FROM events WHERE doc = ?1")
-                    .and_then(|mut s| s.execute([&doc.id]))
-                    .map_err(err)?;
-                tx.prepare_cached("DELETE FROM documents WHERE id = ?1")
-                    .and_then(|mut s| s.execute([&doc.id]))
-                    .map_err(err)?;
-                for key in &keys {
-                    rebuild_dyads(&tx, key).map_err(err)?;
-                }
-                recompute.extend(keys);
-            }
-            let story = insert_document(&tx, doc, records.len()).map_err(err)?;
-            for ev in records {
-                if ev.doc != doc.id {
-                    return Err(StoreError::WrongDocument {
-                        event: ev.id.clone(),
-                        found: ev.doc.clone(),
-                        expected: doc.id.clone(),
-                    });
-                }
-                let json = serde_json::to_string(ev)
-                    .map_err(|source| StoreError::Serialize { event: ev.id.clone(), source })?;
-                let key = dedup::event_key(&story, ev);
-                // The first report of an event carries its answer; a later one makes the
-                // answer be recomputed at the end of the batch.
-                let known = first_report(&tx, &key).map_err(err)?;
-                let answer = match known {
-                    Some(_) => {
-                        recompute.insert(key.clone());
-                        None
+        {
+            let mut st = Writer::new(&tx).map_err(err)?;
+            for prepared in batch {
+                let doc = &prepared.doc;
+                let stored = st.has_document(&doc.id).map_err(err)?;
+                if stored {
+                    if !replace {
+                        continue;
                     }
-                    None => Some(answer_json(
-                        &json,
-                        1,
-                        1,
-                        &serde_json::to_string(&[&doc.id]).unwrap_or_else(|_| "[]".into()),
-                        doc.url.as_deref(),
-                        doc.date.as_deref(),
-                    )),
-                };
-                let seq = insert_event(&tx, ev, &json, &key, answer.as_deref())
-                    .and_then(|seq| {
-                        // A new event is its own first report.
-                        let rep =
-                            known.clone().unwrap_or_else(|| (seq, ev.date.clone().unwrap_or_default(), ev.id.clone()));
-                        add_dyads(&tx, ev, &key, &rep).map(|()| seq)
-                    })
-                    .map_err(|source| match classify(&source) {
-                        Kind::Other => StoreError::Event {
-                            path: path.clone(),
-                            doc: doc.id.clone(),
+                    // The keys of the document's events: their dyads are rebuilt without it.
+                    let keys: Vec<String> = tx
+                        .prepare_cached(
+                            "SELECT DISTINCT event_key FROM events WHERE doc = ?1 AND event_key IS NOT NULL",
+                        )
+                        .and_then(|mut s| s.query_map([&doc.id], |r| r.get(0))?.collect())
+                        .map_err(err)?;
+                    // Events first: their delete trigger keeps the text index in step (the cascade from
+                    // `documents` would fire it too; explicit is clearer).
+                    tx.prepare_cached("DELETE FROM events WHERE doc = ?1")
+                        .and_then(|mut s| s.execute([&doc.id]))
+                        .map_err(err)?;
+                    tx.prepare_cached("DELETE FROM documents WHERE id = ?1")
+                        .and_then(|mut s| s.execute([&doc.id]))
+                        .map_err(err)?;
+                    for key in &keys {
+                        rebuild_dyads(&tx, key).map_err(err)?;
+                    }
+                    recompute.extend(keys);
+                }
+                let story = st.insert_document(prepared).map_err(err)?;
+                // A new document that starts its own story can share event keys only with
+                // itself: no stored report can have them (a story is named after its first
+                // document, and this id was not stored), so its first reports are tracked
+                // here instead of looked up.
+                let own_story = story == doc.id && !stored;
+                let mut own_reports: std::collections::HashMap<String, FirstReport> = std::collections::HashMap::new();
+                for (ev, json) in prepared.events.iter().zip(&prepared.records) {
+                    if ev.doc != doc.id {
+                        return Err(StoreError::WrongDocument {
                             event: ev.id.clone(),
-                            source: Box::new(source),
-                        },
-                        _ => err(source),
-                    })?;
-                first_new_seq.get_or_insert(seq);
-                events += 1;
+                            found: ev.doc.clone(),
+                            expected: doc.id.clone(),
+                        });
+                    }
+                    let key = dedup::event_key(&story, ev);
+                    // The first report of an event carries its answer; a later one makes the
+                    // answer be recomputed at the end of the batch.
+                    let known =
+                        if own_story { own_reports.get(&key).cloned() } else { st.first_report(&key).map_err(err)? };
+                    let answer = match known {
+                        Some(_) => {
+                            recompute.insert(key.clone());
+                            None
+                        }
+                        None => Some(answer_json(
+                            json,
+                            1,
+                            1,
+                            &serde_json::to_string(&[&doc.id]).unwrap_or_else(|_| "[]".into()),
+                            doc.url.as_deref(),
+                            doc.date.as_deref(),
+                        )),
+                    };
+                    let seq = st
+                        .insert_event(ev, json, &key, answer.as_deref())
+                        .and_then(|seq| {
+                            // A new event is its own first report.
+                            let rep = known
+                                .clone()
+                                .unwrap_or_else(|| (seq, ev.date.clone().unwrap_or_default(), ev.id.clone()));
+                            st.add_dyads(ev, &key, &rep)?;
+                            if own_story && known.is_none() {
+                                own_reports.insert(key.clone(), rep);
+                            }
+                            Ok(seq)
+                        })
+                        .map_err(|source| match classify(&source) {
+                            Kind::Other => StoreError::Event {
+                                path: path.clone(),
+                                doc: doc.id.clone(),
+                                event: ev.id.clone(),
+                                source: Box::new(source),
+                            },
+                            _ => err(source),
+                        })?;
+                    first_new_seq.get_or_insert(seq);
+                    events += 1;
+                }
+                docs += 1;
             }
-            docs += 1;
         }
         for key in &recompute {
             recompute_answer(&tx, key).map_err(err)?;
@@ -467,48 +490,39 @@ fn actor_values(actors: &[ActorRecord]) -> Vec<&str> {
     out
 }
 
-/// Adds the dyads and roles of a just-inserted report, pointing at its event's first
-/// report.
-fn add_dyads(conn: &Connection, ev: &EventRecord, key: &str, rep: &FirstReport) -> rusqlite::Result<()> {
-    add_dyad_values(conn, &actor_values(&ev.source), &actor_values(&ev.target), key, rep)
-}
-
 /// The (seq, date or "", id) of an event's first report.
 type FirstReport = (i64, String, String);
 
+const FIRST_REPORT: &str = "SELECT seq, coalesce(date, ''), id FROM events WHERE event_key = ?1 ORDER BY seq LIMIT 1";
+const HAS_DOCUMENT: &str = "SELECT 1 FROM documents WHERE id = ?1";
+const INSERT_ROLE: &str = "INSERT OR IGNORE INTO event_roles (role, value, rep_date, rep_id, rep_seq, event_key)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+const INSERT_DYAD: &str = "INSERT OR IGNORE INTO event_dyads (source, target, rep_date, rep_id, rep_seq, event_key)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
 /// The first stored report of the event with this key, if any.
 fn first_report(conn: &Connection, key: &str) -> rusqlite::Result<Option<FirstReport>> {
-    conn.prepare_cached("SELECT seq, coalesce(date, ''), id FROM events WHERE event_key = ?1 ORDER BY seq LIMIT 1")?
-        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()
+    conn.prepare_cached(FIRST_REPORT)?.query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()
 }
 
-fn add_dyad_values(
-    conn: &Connection,
+/// Writes the roles (each source and target value) and dyads (each source × target value)
+/// of one report, pointing at its event's first report.
+fn write_dyads(
+    role: &mut rusqlite::Statement<'_>,
+    dyad: &mut rusqlite::Statement<'_>,
     sources: &[&str],
     targets: &[&str],
     key: &str,
     (rep_seq, rep_date, rep_id): &FirstReport,
 ) -> rusqlite::Result<()> {
-    if sources.is_empty() && targets.is_empty() {
-        return Ok(());
-    }
-    let mut role = conn.prepare_cached(
-        "INSERT OR IGNORE INTO event_roles (role, value, rep_date, rep_id, rep_seq, event_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
     for (name, values) in [("source", sources), ("target", targets)] {
         for v in values {
             role.execute(params![name, v, rep_date, rep_id, rep_seq, key])?;
         }
     }
-    let mut insert = conn.prepare_cached(
-        "INSERT OR IGNORE INTO event_dyads (source, target, rep_date, rep_id, rep_seq, event_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
     for s in sources {
         for t in targets {
-            insert.execute(params![s, t, rep_date, rep_id, rep_seq, key])?;
+            dyad.execute(params![s, t, rep_date, rep_id, rep_seq, key])?;
         }
     }
     Ok(())
@@ -543,14 +557,20 @@ fn rebuild_dyads(conn: &Connection, key: &str) -> rusqlite::Result<()> {
         let (sources, targets) = (values("source"), values("target"));
         let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
         let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
-        add_dyad_values(conn, &sources, &targets, key, &rep)?;
+        write_dyads(
+            &mut *conn.prepare_cached(INSERT_ROLE)?,
+            &mut *conn.prepare_cached(INSERT_DYAD)?,
+            &sources,
+            &targets,
+            key,
+            &rep,
+        )?;
     }
     Ok(())
 }
 
 fn has_document(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
-    let found: Option<i64> =
-        conn.prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    let found: Option<i64> = conn.prepare_cached(HAS_DOCUMENT)?.query_row([id], |r| r.get(0)).optional()?;
     Ok(found.is_some())
 }
 
@@ -558,104 +578,168 @@ fn int(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Stores a document (with its SimHash bands) and returns its story: the story of a
-/// stored near-duplicate (the closest; the first stored among equals), else its own id.
-fn insert_document(conn: &Connection, doc: &StoredDocument, n_events: usize) -> rusqlite::Result<String> {
-    let sig = dedup::signature(&doc.text);
-    let mut story = doc.id.clone();
-    if let Some(sig) = &sig {
-        // The most similar stored near-duplicate; the first stored among equals.
-        let mut best: dedup::Closest = None;
-        let mut find = conn.prepare_cached(
-            "SELECT d.rowid, d.minhash, coalesce(d.story, d.id) FROM document_bands b JOIN documents d ON d.id = b.doc
-             WHERE b.band = ?1 AND b.value = ?2",
-        )?;
-        for (band, value) in dedup::bands(sig) {
-            let rows = find.query_map(params![band, value], |r| {
+/// The stored documents (row id, MinHash, story) that share a band with a signature:
+/// parameters are the (band, value) pairs of [`dedup::bands`], in order.
+fn candidates_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let bands: Vec<String> = (0..dedup::BANDS)
+            .map(|b| format!("SELECT doc FROM document_bands WHERE band = ?{} AND value = ?{}", 2 * b + 1, 2 * b + 2))
+            .collect();
+        format!(
+            "SELECT d.rowid, d.minhash, coalesce(d.story, d.id) FROM documents d WHERE d.id IN ({})",
+            bands.join(" UNION ALL ")
+        )
+    })
+}
+
+/// The statements of one ingest transaction, prepared once for the whole batch (looking
+/// each up in the statement cache per row cost more than some of the inserts).
+struct Writer<'c> {
+    has_document: rusqlite::CachedStatement<'c>,
+    candidates: rusqlite::CachedStatement<'c>,
+    insert_document: rusqlite::CachedStatement<'c>,
+    insert_band: rusqlite::CachedStatement<'c>,
+    first_report: rusqlite::CachedStatement<'c>,
+    insert_event: rusqlite::CachedStatement<'c>,
+    insert_actor: rusqlite::CachedStatement<'c>,
+    insert_role: rusqlite::CachedStatement<'c>,
+    insert_dyad: rusqlite::CachedStatement<'c>,
+    conn: &'c Connection,
+}
+
+impl<'c> Writer<'c> {
+    fn new(conn: &'c Connection) -> rusqlite::Result<Writer<'c>> {
+        Ok(Writer {
+            has_document: conn.prepare_cached(HAS_DOCUMENT)?,
+            candidates: conn.prepare_cached(candidates_sql())?,
+            insert_document: conn.prepare_cached(
+                "INSERT INTO documents (id, text_hash, date, title, url, source, n_events, ingested_at, text, minhash, story)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?8, ?9, ?10)",
+            )?,
+            insert_band: conn.prepare_cached("INSERT OR IGNORE INTO document_bands (band, value, doc) VALUES (?1, ?2, ?3)")?,
+            first_report: conn.prepare_cached(FIRST_REPORT)?,
+            insert_event: conn.prepare_cached(
+                "INSERT INTO events (id, doc, sentence, event, mode, quad, negated, confidence, date, date_precision,
+                                     place, place_country, lat, lon, place_precision, text, \"trigger\", why, record, event_key, answer)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+            )?,
+            insert_actor: conn.prepare_cached(
+                "INSERT INTO event_actors (event_id, role, pos, text, name, country, sector, org)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?,
+            insert_role: conn.prepare_cached(INSERT_ROLE)?,
+            insert_dyad: conn.prepare_cached(INSERT_DYAD)?,
+            conn,
+        })
+    }
+
+    fn has_document(&mut self, id: &str) -> rusqlite::Result<bool> {
+        Ok(self.has_document.query_row([id], |r| r.get::<_, i64>(0)).optional()?.is_some())
+    }
+
+    fn first_report(&mut self, key: &str) -> rusqlite::Result<Option<FirstReport>> {
+        self.first_report.query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()
+    }
+
+    /// Stores a document (with its MinHash bands) and returns its story: the story of a
+    /// stored near-duplicate (the closest; the first stored among equals), else its own id.
+    fn insert_document(&mut self, prepared: &PreparedDocument) -> rusqlite::Result<String> {
+        let doc = &prepared.doc;
+        let sig = prepared.signature.as_ref();
+        let mut story = doc.id.clone();
+        if let Some(sig) = sig {
+            // The most similar stored near-duplicate; the first stored among equals. One
+            // statement looks up all the bands (a join per band was re-planned by SQLite
+            // on a quarter of its runs).
+            let mut best: dedup::Closest = None;
+            let values: Vec<i64> = dedup::bands(sig).iter().flat_map(|&(band, value)| [band, value]).collect();
+            let rows = self.candidates.query_map(rusqlite::params_from_iter(values), |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?, r.get::<_, String>(2)?))
             })?;
             for row in rows {
                 let (rowid, other, other_story) = row?;
                 dedup::weigh(&mut best, sig, other.as_deref(), rowid, other_story);
             }
+            if let Some((_, _, s)) = best {
+                story = s;
+            }
         }
-        if let Some((_, _, s)) = best {
-            story = s;
+        self.insert_document.execute(params![
+            doc.id,
+            prepared.text_hash,
+            doc.date,
+            doc.title,
+            doc.url,
+            doc.source,
+            int(prepared.events.len()),
+            doc.text,
+            sig.map(dedup::to_bytes),
+            story
+        ])?;
+        if let Some(sig) = sig {
+            for (band, value) in dedup::bands(sig) {
+                self.insert_band.execute(params![band, value, doc.id])?;
+            }
         }
+        Ok(story)
     }
-    conn.prepare_cached(
-        "INSERT INTO documents (id, text_hash, date, title, url, source, n_events, ingested_at, text, minhash, story)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        doc.id,
-        text_hash(&doc.text),
-        doc.date,
-        doc.title,
-        doc.url,
-        doc.source,
-        int(n_events),
-        doc.text,
-        sig.as_ref().map(dedup::to_bytes),
-        story
-    ])?;
-    if let Some(sig) = &sig {
-        let mut band_insert =
-            conn.prepare_cached("INSERT OR IGNORE INTO document_bands (band, value, doc) VALUES (?1, ?2, ?3)")?;
-        for (band, value) in dedup::bands(sig) {
-            band_insert.execute(params![band, value, doc.id])?;
-        }
-    }
-    Ok(story)
-}
 
-/// Stores one report and its actors; returns its row id (`seq`).
-fn insert_event(
-    conn: &Connection,
-    ev: &EventRecord,
-    json: &str,
-    key: &str,
-    answer: Option<&str>,
-) -> rusqlite::Result<i64> {
-    let loc = ev.location.as_ref();
-    conn.prepare_cached(
-        "INSERT INTO events (id, doc, sentence, event, mode, quad, negated, confidence, date, date_precision,
-                             place, place_country, lat, lon, place_precision, text, \"trigger\", why, record, event_key, answer)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-    )?
-    .execute(params![
-        ev.id,
-        ev.doc,
-        int(ev.sentence),
-        ev.event,
-        ev.mode,
-        ev.quad,
-        ev.negated,
-        ev.confidence,
-        ev.date,
-        ev.date_precision,
-        loc.map(|l| l.name.as_str()),
-        loc.and_then(|l| l.country.as_deref()),
-        loc.and_then(|l| l.lat),
-        loc.and_then(|l| l.lon),
-        loc.map(|l| l.precision.as_str()),
-        ev.text,
-        ev.trigger.text,
-        ev.why,
-        json,
-        key,
-        answer,
-    ])?;
-    let seq = conn.last_insert_rowid();
-    let mut actor = conn.prepare_cached(
-        "INSERT INTO event_actors (event_id, role, pos, text, name, country, sector, org)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    let roles: [(&str, &[ActorRecord]); 2] = [("source", &ev.source), ("target", &ev.target)];
-    for (role, actors) in roles {
-        for (pos, a) in actors.iter().enumerate() {
-            actor.execute(params![ev.id, role, int(pos), a.text, a.name, a.country, a.sector, a.org])?;
+    /// Stores one report and its actors; returns its row id (`seq`).
+    fn insert_event(&mut self, ev: &EventRecord, json: &str, key: &str, answer: Option<&str>) -> rusqlite::Result<i64> {
+        let loc = ev.location.as_ref();
+        self.insert_event.execute(params![
+            ev.id,
+            ev.doc,
+            int(ev.sentence),
+            ev.event,
+            ev.mode,
+            ev.quad,
+            ev.negated,
+            ev.confidence,
+            ev.date,
+            ev.date_precision,
+            loc.map(|l| l.name.as_str()),
+            loc.and_then(|l| l.country.as_deref()),
+            loc.and_then(|l| l.lat),
+            loc.and_then(|l| l.lon),
+            loc.map(|l| l.precision.as_str()),
+            ev.text,
+            ev.trigger.text,
+            ev.why,
+            json,
+            key,
+            answer,
+        ])?;
+        let seq = self.conn.last_insert_rowid();
+        let roles: [(&str, &[ActorRecord]); 2] = [("source", &ev.source), ("target", &ev.target)];
+        for (role, actors) in roles {
+            for (pos, a) in actors.iter().enumerate() {
+                self.insert_actor.execute(params![
+                    ev.id,
+                    role,
+                    int(pos),
+                    a.text,
+                    a.name,
+                    a.country,
+                    a.sector,
+                    a.org
+                ])?;
+            }
         }
+        Ok(seq)
     }
-    Ok(seq)
+
+    /// Adds the dyads and roles of a just-inserted report, pointing at its event's first
+    /// report.
+    fn add_dyads(&mut self, ev: &EventRecord, key: &str, rep: &FirstReport) -> rusqlite::Result<()> {
+        write_dyads(
+            &mut self.insert_role,
+            &mut self.insert_dyad,
+            &actor_values(&ev.source),
+            &actor_values(&ev.target),
+            key,
+            rep,
+        )
+    }
 }

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use annals_events::EventRecord;
 
-use crate::{Counts, DocumentView, EventJson, EventQuery, PgStore, SqliteStore, StoreError, StoredDocument};
+use crate::{
+    Counts, DocumentView, EventJson, EventQuery, PgStore, PreparedDocument, SqliteStore, StoreError, StoredDocument,
+};
 
 /// An open annals database.
 #[derive(Debug)]
@@ -70,6 +72,15 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.ingest_batch(batch, replace),
             Store::Postgres(s) => s.ingest_batch(batch, replace),
+        }
+    }
+
+    /// Stores a batch of prepared documents in one transaction; see
+    /// [`SqliteStore::ingest_prepared`].
+    pub fn ingest_prepared(&mut self, batch: &[PreparedDocument], replace: bool) -> Result<(usize, usize), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.ingest_prepared(batch, replace),
+            Store::Postgres(s) => s.ingest_prepared(batch, replace),
         }
     }
 
