@@ -24,12 +24,14 @@ pub struct Migration {
 pub const SQLITE_MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/sqlite/0001_init.sql") },
     Migration { version: 2, name: "stories", sql: include_str!("../migrations/sqlite/0002_stories.sql") },
+    Migration { version: 3, name: "actor_filters", sql: include_str!("../migrations/sqlite/0003_actor_filters.sql") },
 ];
 
 /// The PostgreSQL migrations: the same versions, tables and meaning as the SQLite ones.
 pub const POSTGRES_MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/postgres/0001_init.sql") },
     Migration { version: 2, name: "stories", sql: include_str!("../migrations/postgres/0002_stories.sql") },
+    Migration { version: 3, name: "actor_filters", sql: include_str!("../migrations/postgres/0003_actor_filters.sql") },
 ];
 
 /// The key of the advisory lock held while a PostgreSQL database is migrated (`annals`
@@ -37,7 +39,7 @@ pub const POSTGRES_MIGRATIONS: &[Migration] = &[
 pub(crate) const PG_MIGRATION_LOCK: i64 = 0x616e_6e61_6c73_0001;
 
 /// The schema version this build of annals reads and writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// What a database holds, as far as versions go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

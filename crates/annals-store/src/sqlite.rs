@@ -445,33 +445,31 @@ fn open_failure(path: &Path, e: &rusqlite::Error) -> String {
 fn recompute_answer(conn: &Connection, key: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE events SET answer = NULL WHERE event_key = ?1 AND answer IS NOT NULL")?
         .execute([key])?;
-    let row = conn
-        .prepare_cached(
-            "SELECT r.seq, r.record,
-                    (SELECT count(*) FROM events m WHERE m.event_key = ?1),
-                    (SELECT count(DISTINCT coalesce(x.source, x.id)) FROM events m JOIN documents x ON x.id = m.doc
-                     WHERE m.event_key = ?1),
-                    (SELECT json_group_array(DISTINCT m.doc) FROM events m WHERE m.event_key = ?1),
-                    d.url, d.date
-             FROM events r JOIN documents d ON d.id = r.doc WHERE r.event_key = ?1 ORDER BY r.seq LIMIT 1",
-        )?
-        .query_row([key], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })
-        .optional()?;
-    let Some((seq, record, mentions, sources, documents, url, doc_date)) = row else { return Ok(()) };
-    let mut docs: Vec<String> = serde_json::from_str(&documents).unwrap_or_default();
-    docs.sort();
+    // Every report of the event, in storage order, with its document's outlet, URL and
+    // date; counted here (one plain index range: SQLite re-planned the statement that
+    // counted with subqueries on every run).
+    let mut reports = conn.prepare_cached(
+        "SELECT e.seq, e.record, e.doc, d.source, d.url, d.date FROM events e JOIN documents d ON d.id = e.doc
+         WHERE e.event_key = ?1 ORDER BY e.seq",
+    )?;
+    let mut rows = reports.query([key])?;
+    let mut first: Option<(i64, String, Option<String>, Option<String>)> = None;
+    let mut mentions = 0i64;
+    let mut outlets: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut docs: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    while let Some(r) = rows.next()? {
+        let doc: String = r.get(2)?;
+        mentions += 1;
+        outlets.insert(r.get::<_, Option<String>>(3)?.unwrap_or_else(|| doc.clone()));
+        if first.is_none() {
+            first = Some((r.get(0)?, r.get(1)?, r.get(4)?, r.get(5)?));
+        }
+        docs.insert(doc);
+    }
+    let Some((seq, record, url, doc_date)) = first else { return Ok(()) };
     let docs = serde_json::to_string(&docs).unwrap_or_else(|_| "[]".into());
-    let answer = answer_json(&record, mentions, sources, &docs, url.as_deref(), doc_date.as_deref());
+    let answer = answer_json(&record, mentions, int(outlets.len()), &docs, url.as_deref(), doc_date.as_deref());
+    drop(rows);
     conn.prepare_cached("UPDATE events SET answer = ?1 WHERE seq = ?2")?.execute(params![answer, seq])?;
     Ok(())
 }
