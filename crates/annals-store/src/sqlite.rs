@@ -187,6 +187,9 @@ impl SqliteStore {
                         )
                         .and_then(|mut s| s.query_map([&doc.id], |r| r.get(0))?.collect())
                         .map_err(err)?;
+                    for key in &keys {
+                        forget_dyads(&tx, key).map_err(err)?;
+                    }
                     // Events first: their delete trigger keeps the text index in step (the cascade from
                     // `documents` would fire it too; explicit is clearer).
                     tx.prepare_cached("DELETE FROM events WHERE doc = ?1")
@@ -526,16 +529,13 @@ fn write_dyads(
     Ok(())
 }
 
-/// Rebuilds the dyads of one event from its remaining reports (after a re-code removed
-/// some, perhaps its first).
-fn rebuild_dyads(conn: &Connection, key: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM event_dyads WHERE event_key = ?1")?.execute([key])?;
-    conn.prepare_cached("DELETE FROM event_roles WHERE event_key = ?1")?.execute([key])?;
-    let Some(rep) = first_report(conn, key)? else { return Ok(()) };
+/// The source and target values of each stored report of one event, in storage order.
+fn report_values(conn: &Connection, key: &str) -> rusqlite::Result<Vec<(Vec<String>, Vec<String>)>> {
     let records: Vec<String> = conn
         .prepare_cached("SELECT record FROM events WHERE event_key = ?1 ORDER BY seq")?
         .query_map([key], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(records.len());
     for record in records {
         // Records were written by this store; one that does not parse has no dyads.
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&record) else { continue };
@@ -552,7 +552,42 @@ fn rebuild_dyads(conn: &Connection, key: &str) -> rusqlite::Result<()> {
             }
             out
         };
-        let (sources, targets) = (values("source"), values("target"));
+        out.push((values("source"), values("target")));
+    }
+    Ok(out)
+}
+
+/// Deletes the dyads and roles of one event before some of its reports are removed.
+/// Its rows all point at its current first report, and their keys are the values of its
+/// reports: they are deleted by primary key (an index on the event key would cost every
+/// insert for the sake of re-coding).
+fn forget_dyads(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    let Some((_, rep_date, rep_id)) = first_report(conn, key)? else { return Ok(()) };
+    let mut role = conn
+        .prepare_cached("DELETE FROM event_roles WHERE role = ?1 AND value = ?2 AND rep_date = ?3 AND rep_id = ?4")?;
+    let mut dyad = conn.prepare_cached(
+        "DELETE FROM event_dyads WHERE source = ?1 AND target = ?2 AND rep_date = ?3 AND rep_id = ?4",
+    )?;
+    for (sources, targets) in report_values(conn, key)? {
+        for (name, values) in [("source", &sources), ("target", &targets)] {
+            for v in values {
+                role.execute(params![name, v, rep_date, rep_id])?;
+            }
+        }
+        for s in &sources {
+            for t in &targets {
+                dyad.execute(params![s, t, rep_date, rep_id])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes the dyads of one event from its remaining reports (after a re-code removed
+/// some, perhaps its first, and [`forget_dyads`] removed its rows).
+fn rebuild_dyads(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    let Some(rep) = first_report(conn, key)? else { return Ok(()) };
+    for (sources, targets) in report_values(conn, key)? {
         let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
         let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
         write_dyads(

@@ -1,4 +1,4 @@
--- annals store, schema version 3 (SQLite): actor filters read `event_roles`.
+-- annals store, schema version 3 (SQLite): fewer indexes to keep on every insert.
 --
 -- A query that combines an actor with other filters (a type, a place, a text) found the
 -- matching reports through four indexes of `event_actors` (country, sector, org, name).
@@ -11,3 +11,9 @@ DROP INDEX event_actors_country;
 DROP INDEX event_actors_sector;
 DROP INDEX event_actors_org;
 DROP INDEX event_actors_name;
+
+-- The event-key indexes of `event_dyads` and `event_roles` served only re-coding, which
+-- now deletes an event's rows by primary key (its first report and its reports' values,
+-- src/sqlite.rs): they too only cost every insert.
+DROP INDEX event_dyads_key;
+DROP INDEX event_roles_key;
