@@ -195,6 +195,7 @@ impl SqliteStore {
                     tx.prepare_cached("DELETE FROM events WHERE doc = ?1")
                         .and_then(|mut s| s.execute([&doc.id]))
                         .map_err(err)?;
+                    forget_bands(&tx, &doc.id).map_err(err)?;
                     tx.prepare_cached("DELETE FROM documents WHERE id = ?1")
                         .and_then(|mut s| s.execute([&doc.id]))
                         .map_err(err)?;
@@ -525,6 +526,19 @@ fn write_dyads(
         for t in targets {
             dyad.execute(params![s, t, rep_date, rep_id, rep_seq, key])?;
         }
+    }
+    Ok(())
+}
+
+/// Deletes a stored document's MinHash bands (by primary key: they have no index by
+/// document), before the document itself is deleted.
+fn forget_bands(conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    let stored: Option<Option<Vec<u8>>> =
+        conn.prepare_cached("SELECT minhash FROM documents WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    let Some(sig) = stored.flatten().as_deref().and_then(dedup::from_bytes) else { return Ok(()) };
+    let mut delete = conn.prepare_cached("DELETE FROM document_bands WHERE band = ?1 AND value = ?2 AND doc = ?3")?;
+    for (band, value) in dedup::bands(&sig) {
+        delete.execute(params![band, value, id])?;
     }
     Ok(())
 }

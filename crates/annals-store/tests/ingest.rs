@@ -103,6 +103,22 @@ fn replace_recodes_documents(db: &TestDb) {
     assert_eq!(store.counts().unwrap(), want);
     assert_eq!(store.query(&text_query("armistice")).unwrap().len(), 2);
     db.raw().check_text_index();
+
+    // Re-coding a document whose text changed replaces its MinHash bands: the store then
+    // holds the bands of a clean ingest of the final documents, none of the old text.
+    let long_text = |seed: usize| (0..120).map(|i| format!("text{seed}word{} ", i % 60)).collect::<String>();
+    let mut changed = batch[0].clone();
+    for seed in [1, 2] {
+        changed.0.text = long_text(seed);
+        store.ingest_batch(std::slice::from_ref(&changed), true).unwrap();
+    }
+    recoded_corpus[2] = changed;
+    let clean = TestDb::sqlite("recoded-bands-clean");
+    clean.open().ingest_batch(&recoded_corpus, false).unwrap();
+    let bands = |db: &TestDb| db.raw().int("SELECT count(*) FROM document_bands");
+    let doc_bands = db.raw().int("SELECT count(*) FROM document_bands WHERE doc = 'doc-002'");
+    assert_eq!(doc_bands, 8, "the new text's bands");
+    assert_eq!(bands(db), bands(&clean));
 }
 
 fn a_batch_that_fails_midway_stores_nothing(db: &TestDb) {

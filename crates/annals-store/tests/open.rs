@@ -83,7 +83,11 @@ fn foreign_keys_cascade_from_documents(db: &TestDb) {
     conn.execute("DELETE FROM documents WHERE id = 'doc-000'");
     assert_eq!(conn.int("SELECT count(*) FROM events WHERE doc = 'doc-000'"), 0);
     assert_eq!(conn.int("SELECT count(*) FROM event_actors WHERE event_id NOT IN (SELECT id FROM events)"), 0);
-    assert_eq!(conn.int("SELECT count(*) FROM document_bands WHERE doc = 'doc-000'"), 0);
+    if db.backend == Backend::Postgres {
+        // SQLite's bands have no foreign key (schema version 3): the store deletes them
+        // itself when it re-codes a document (tests/ingest.rs).
+        assert_eq!(conn.int("SELECT count(*) FROM document_bands WHERE doc = 'doc-000'"), 0);
+    }
     conn.check_text_index();
     assert_eq!(db.open().counts().unwrap().documents, 1);
 }

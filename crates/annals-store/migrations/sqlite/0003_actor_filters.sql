@@ -17,3 +17,17 @@ DROP INDEX event_actors_name;
 -- src/sqlite.rs): they too only cost every insert.
 DROP INDEX event_dyads_key;
 DROP INDEX event_roles_key;
+
+-- `document_bands` loses its index on `doc` (eight rows per document, each written to
+-- two trees) and with it the foreign key whose cascade needed it: re-coding deletes a
+-- document's bands by primary key, from its stored MinHash (src/sqlite.rs). SQLite
+-- cannot drop a constraint, so the table is rebuilt.
+CREATE TABLE document_bands_v3 (
+    band  INTEGER NOT NULL,
+    value INTEGER NOT NULL,
+    doc   TEXT NOT NULL,
+    PRIMARY KEY (band, value, doc)
+) WITHOUT ROWID;
+INSERT INTO document_bands_v3 (band, value, doc) SELECT band, value, doc FROM document_bands;
+DROP TABLE document_bands;
+ALTER TABLE document_bands_v3 RENAME TO document_bands;
