@@ -478,6 +478,50 @@ pub(crate) async fn dyad(State(state): State<Arc<AppState>>, RawQuery(raw): RawQ
 }
 
 /// `/dyad` without actors: the form and the top dyads.
+/// A sortable table of dyads (source, target, events, events by quad class) in a
+/// scrolling region; each row links to the dyad's page for the filters' period, from the
+/// actors' names (`link_names`) or from the number of events.
+fn dyad_table(id: &str, label: &str, dyads: &[stats::DyadCount], filters: &Filters, link_names: bool) -> String {
+    let mut out = format!(
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"{label}\" tabindex=\"0\">\
+         <table class=\"sortable\" id=\"{id}\"><caption class=\"visually-hidden\">{label}</caption>\
+         <thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Target</th><th scope=\"col\" class=\"num\">Events</th>"
+    );
+    for q in QUADS {
+        let _ = write!(out, "<th scope=\"col\" class=\"num\">{}</th>", quad_header(q));
+    }
+    out += "</tr></thead><tbody>\n";
+    for d in dyads {
+        let link = href(
+            "/dyad",
+            &[
+                ("a", &d.source),
+                ("b", &d.target),
+                ("since", filters.value(Field::Since)),
+                ("until", filters.value(Field::Until)),
+            ],
+        );
+        let (source, target, events) = (escape(&d.source), escape(&d.target), thousands(d.events));
+        if link_names {
+            let _ = write!(
+                out,
+                "<tr><td><a href=\"{link}\">{source}</a></td><td><a href=\"{link}\">{target}</a></td><td class=\"num\">{events}</td>"
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<tr><td>{source}</td><td>{target}</td><td class=\"num\"><a href=\"{link}\" title=\"The dyad's page\">{events}</a></td>"
+            );
+        }
+        for q in QUADS {
+            let _ = write!(out, "<td class=\"num\">{}</td>", thousands(d.by_quad.get(q).copied().unwrap_or(0)));
+        }
+        out += "</tr>\n";
+    }
+    out += "</tbody></table></div>\n";
+    out
+}
+
 async fn dyad_index(state: &Arc<AppState>, filters: &Filters, intro: &str, form: &str) -> Response {
     let results = match summary_events(state, vec![filters.query.clone()]).await {
         Ok(r) => r,
@@ -489,36 +533,7 @@ async fn dyad_index(state: &Arc<AppState>, filters: &Filters, intro: &str, form:
     if top.is_empty() {
         body += "<p>No dyads yet: no stored event has both a source and a target.</p>\n";
     } else {
-        body += "<div class=\"table-wrap\" role=\"region\" aria-label=\"Top dyads\" tabindex=\"0\">\
-                 <table class=\"sortable\" id=\"top-dyads-table\"><caption class=\"visually-hidden\">Top dyads</caption>\
-                 <thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Target</th><th scope=\"col\" class=\"num\">Events</th>";
-        for q in QUADS {
-            let _ = write!(body, "<th scope=\"col\" class=\"num\">{}</th>", quad_header(q));
-        }
-        body += "</tr></thead><tbody>\n";
-        for d in &top {
-            let link = href(
-                "/dyad",
-                &[
-                    ("a", &d.source),
-                    ("b", &d.target),
-                    ("since", filters.value(Field::Since)),
-                    ("until", filters.value(Field::Until)),
-                ],
-            );
-            let _ = write!(
-                body,
-                "<tr><td><a href=\"{link}\">{}</a></td><td><a href=\"{link}\">{}</a></td><td class=\"num\">{}</td>",
-                escape(&d.source),
-                escape(&d.target),
-                thousands(d.events)
-            );
-            for q in QUADS {
-                let _ = write!(body, "<td class=\"num\">{}</td>", thousands(d.by_quad.get(q).copied().unwrap_or(0)));
-            }
-            body += "</tr>\n";
-        }
-        body += "</tbody></table></div>\n";
+        body += &dyad_table("top-dyads-table", "Top dyads", &top, filters, true);
     }
     super::html(StatusCode::OK, page("Dyads", "/dyad", &body))
 }
@@ -576,36 +591,8 @@ pub(crate) async fn network(State(state): State<Arc<AppState>>, RawQuery(raw): R
     if dyads.is_empty() {
         body += "<p>No events between the top actors.</p>\n";
     } else {
-        body += "<div class=\"table-wrap\" role=\"region\" aria-label=\"Pairs of actors\" tabindex=\"0\">\
-                 <table class=\"sortable\" id=\"network-edges\"><caption class=\"visually-hidden\">Pairs of actors</caption>\
-                 <thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Target</th><th scope=\"col\" class=\"num\">Events</th>";
-        for q in QUADS {
-            let _ = write!(body, "<th scope=\"col\" class=\"num\">{}</th>", quad_header(q));
-        }
-        body += "</tr></thead><tbody>\n";
-        for d in dyads.iter().take(MAX_PAIRS_LISTED) {
-            let link = href(
-                "/dyad",
-                &[
-                    ("a", &d.source),
-                    ("b", &d.target),
-                    ("since", filters.value(Field::Since)),
-                    ("until", filters.value(Field::Until)),
-                ],
-            );
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\"><a href=\"{link}\" title=\"The dyad's page\">{}</a></td>",
-                escape(&d.source),
-                escape(&d.target),
-                thousands(d.events)
-            );
-            for q in QUADS {
-                let _ = write!(body, "<td class=\"num\">{}</td>", thousands(d.by_quad.get(q).copied().unwrap_or(0)));
-            }
-            body += "</tr>\n";
-        }
-        body += "</tbody></table></div>\n";
+        let listed = &dyads[..dyads.len().min(MAX_PAIRS_LISTED)];
+        body += &dyad_table("network-edges", "Pairs of actors", listed, &filters, false);
         if dyads.len() > MAX_PAIRS_LISTED {
             let _ = writeln!(
                 body,
