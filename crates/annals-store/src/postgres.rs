@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use annals_events::{ActorRecord, EventRecord};
+use annals_events::EventRecord;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, NoTls, Statement, Transaction};
 
@@ -531,16 +531,21 @@ impl IngestStatements {
             // Events first, as in SQLite (the cascade from `documents` would do it too).
             delete_events: tx.prepare("DELETE FROM events WHERE doc = $1")?,
             delete_document: tx.prepare("DELETE FROM documents WHERE id = $1")?,
+            // One round trip per document for all its bands (arrays of bands and values).
             find_bands: tx.prepare(
-                "SELECT d.seq, d.minhash, coalesce(d.story, d.id) FROM document_bands b JOIN documents d ON d.id = b.doc
-                 WHERE b.band = $1 AND b.value = $2",
+                "SELECT d.seq, d.minhash, coalesce(d.story, d.id) FROM documents d
+                 WHERE d.id IN (SELECT b.doc FROM document_bands b
+                                JOIN UNNEST($1::bigint[], $2::bigint[]) AS q(band, value)
+                                  ON b.band = q.band AND b.value = q.value)",
             )?,
             insert_document: tx.prepare(&format!(
                 "INSERT INTO documents (id, text_hash, date, title, url, source, n_events, ingested_at, text, minhash, story)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, {NOW_UTC}, $8, $9, $10)"
             ))?,
             insert_band: tx.prepare(
-                "INSERT INTO document_bands (band, value, doc) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                "INSERT INTO document_bands (band, value, doc)
+                 SELECT band, value, $3 FROM UNNEST($1::bigint[], $2::bigint[]) AS q(band, value)
+                 ON CONFLICT DO NOTHING",
             )?,
             insert_event: tx.prepare(
                 "INSERT INTO events (id, doc, sentence, event, mode, quad, negated, confidence, date, date_precision,
@@ -549,9 +554,11 @@ impl IngestStatements {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
                          to_tsvector('simple', $21), to_tsvector('simple', $22))",
             )?,
+            // All the actors of one event in one round trip (one array per column).
             insert_actor: tx.prepare(
                 "INSERT INTO event_actors (event_id, role, pos, text, name, country, sector, org)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 SELECT $1, * FROM UNNEST($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                                          $7::text[], $8::text[])",
             )?,
         })
     }
@@ -570,13 +577,12 @@ fn insert_document(
     let mut story = id.clone();
     if let Some(sig) = &sig {
         let mut best: dedup::Closest = None;
-        for (band, value) in dedup::bands(sig) {
-            for row in tx.query(&st.find_bands, &[&band, &value])? {
-                let seq: i64 = row.try_get(0)?;
-                let other: Option<Vec<u8>> = row.try_get(1)?;
-                let other_story: String = row.try_get(2)?;
-                dedup::weigh(&mut best, sig, other.as_deref(), seq, other_story);
-            }
+        let (bands, values): (Vec<i64>, Vec<i64>) = dedup::bands(sig).into_iter().unzip();
+        for row in tx.query(&st.find_bands, &[&bands, &values])? {
+            let seq: i64 = row.try_get(0)?;
+            let other: Option<Vec<u8>> = row.try_get(1)?;
+            let other_story: String = row.try_get(2)?;
+            dedup::weigh(&mut best, sig, other.as_deref(), seq, other_story);
         }
         if let Some((_, _, s)) = best {
             story = s;
@@ -598,9 +604,8 @@ fn insert_document(
         ],
     )?;
     if let Some(sig) = &sig {
-        for (band, value) in dedup::bands(sig) {
-            tx.execute(&st.insert_band, &[&band, &value, &id])?;
-        }
+        let (bands, values): (Vec<i64>, Vec<i64>) = dedup::bands(sig).into_iter().unzip();
+        tx.execute(&st.insert_band, &[&bands, &values, &id])?;
     }
     Ok(story)
 }
@@ -641,25 +646,35 @@ fn insert_event(
             &plain_words(&ev.trigger.text),
         ],
     )?;
-    let roles: [(&str, &[ActorRecord]); 2] = [("source", &ev.source), ("target", &ev.target)];
-    for (role, actors) in roles {
+    let mut columns = ActorColumns::default();
+    for (role, actors) in [("source", &ev.source), ("target", &ev.target)] {
         for (pos, a) in actors.iter().enumerate() {
-            tx.execute(
-                &st.insert_actor,
-                &[
-                    &id,
-                    &role,
-                    &int(pos),
-                    &pg_text(&a.text),
-                    &opt(a.name.as_deref()),
-                    &opt(a.country.as_deref()),
-                    &opt(a.sector.as_deref()),
-                    &opt(a.org.as_deref()),
-                ],
-            )?;
+            columns.role.push(role);
+            columns.pos.push(int(pos));
+            columns.text.push(pg_text(&a.text));
+            columns.name.push(opt(a.name.as_deref()));
+            columns.country.push(opt(a.country.as_deref()));
+            columns.sector.push(opt(a.sector.as_deref()));
+            columns.org.push(opt(a.org.as_deref()));
         }
     }
+    if !columns.role.is_empty() {
+        let c = &columns;
+        tx.execute(&st.insert_actor, &[&id, &c.role, &c.pos, &c.text, &c.name, &c.country, &c.sector, &c.org])?;
+    }
     Ok(())
+}
+
+/// The actors of one event as columns, for one `UNNEST` insert.
+#[derive(Default)]
+struct ActorColumns {
+    role: Vec<&'static str>,
+    pos: Vec<i64>,
+    text: Vec<String>,
+    name: Vec<Option<String>>,
+    country: Vec<Option<String>>,
+    sector: Vec<Option<String>>,
+    org: Vec<Option<String>>,
 }
 
 #[cfg(test)]
