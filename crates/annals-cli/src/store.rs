@@ -121,7 +121,7 @@ pub fn run_ingest(a: &IngestArgs) -> Result<()> {
             }
             Ok((store, added, stored_events))
         });
-        for chunk in todo.chunks(a.batch) {
+        for chunk in batches(&todo, a.batch) {
             let batch: Result<Batch> = chunk
                 .par_iter()
                 .map(|d| {
@@ -172,6 +172,16 @@ pub fn run_ingest(a: &IngestArgs) -> Result<()> {
         counts.mentions
     );
     Ok(())
+}
+
+/// The documents in batches of `size`, except the last batch's worth, which is cut in
+/// eighths: the writer stores a batch after it is coded, so the last one is written while
+/// nothing else runs, and a smaller last batch shortens that tail.
+fn batches<'a, T>(docs: &'a [T], size: usize) -> impl Iterator<Item = &'a [T]> + 'a {
+    let size = size.max(1);
+    let tail = docs.len().saturating_sub(size);
+    let (head, last) = docs.split_at(tail);
+    head.chunks(size).chain(last.chunks(size.div_ceil(8)))
 }
 
 /// A database name for messages: a URL loses its password.
@@ -493,4 +503,23 @@ pub fn run_stats(a: &StatsArgs) -> Result<()> {
         }
     }
     Ok(out.flush()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batches;
+
+    #[test]
+    fn batches_keep_every_document_once_in_order_and_cut_the_last_one() {
+        for (n, size) in [(0, 256), (1, 256), (100, 256), (256, 256), (257, 256), (4500, 256), (10, 1), (9, 3)] {
+            let docs: Vec<usize> = (0..n).collect();
+            let got: Vec<&[usize]> = batches(&docs, size).collect();
+            assert_eq!(got.concat(), docs, "n={n} size={size}");
+            assert!(got.iter().all(|b| !b.is_empty() && b.len() <= size), "n={n} size={size}");
+            if n >= size {
+                let last: usize = got.iter().rev().take_while(|b| b.len() <= size.div_ceil(8)).map(|b| b.len()).sum();
+                assert!(last >= size.min(n) || size < 8, "n={n} size={size}: {last}");
+            }
+        }
+    }
 }
