@@ -54,8 +54,19 @@ impl SqliteStore {
         }
         // WAL persists in the file; it is the mode of every annals database. (A file
         // system without shared memory keeps the old mode, which still works.)
-        let _mode: String =
-            store.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| store.err(e))?;
+        // Switching a new file to WAL needs it to itself, and SQLite answers "busy" at once,
+        // without waiting, when another process is opening it too: try again until the
+        // busy timeout.
+        let started = std::time::Instant::now();
+        loop {
+            match store.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+                Ok(_) => break,
+                Err(e) if matches!(classify(&e), Kind::Locked) && started.elapsed() < store.busy_timeout => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) => return Err(store.err(e)),
+            }
+        }
         store.conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| store.err(e))?;
         // A writer touches pages all over the indexes (event keys and ids are hashes):
         // 64 MB of page cache instead of 2 MB keeps them in memory between batches, and
