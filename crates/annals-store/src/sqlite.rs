@@ -222,6 +222,8 @@ impl SqliteStore {
                 // here instead of looked up.
                 let own_story = story == doc.id && !stored;
                 let mut own_reports: std::collections::HashMap<String, FirstReport> = std::collections::HashMap::new();
+                // The `documents` of a new event's answer: this document alone.
+                let only_this_doc = serde_json::to_string(&[&doc.id]).unwrap_or_else(|_| "[]".into());
                 for (ev, json) in prepared.events.iter().zip(&prepared.records) {
                     if ev.doc != doc.id {
                         return Err(StoreError::WrongDocument {
@@ -240,14 +242,7 @@ impl SqliteStore {
                             recompute.insert(key.clone());
                             None
                         }
-                        None => Some(answer_json(
-                            json,
-                            1,
-                            1,
-                            &serde_json::to_string(&[&doc.id]).unwrap_or_else(|_| "[]".into()),
-                            doc.url.as_deref(),
-                            doc.date.as_deref(),
-                        )),
+                        None => Some(answer_json(json, 1, 1, &only_this_doc, doc.url.as_deref(), doc.date.as_deref())),
                     };
                     let seq = st
                         .insert_event(ev, json, &key, answer.as_deref())
